@@ -1,0 +1,33 @@
+/**
+ * The one error type localrec throws. `code` is a closed union so callers can branch on it;
+ * the message says what to do about it. It survives the worker boundary through a comlink
+ * transfer handler (see src/protocol.ts), because comlink's default handler drops extra fields.
+ */
+export type LocalrecErrorCode =
+  | 'invalid_event' // track() got an event that fails validation; nothing was stored
+  | 'invalid_argument' // an API call got an argument of the wrong shape
+  | 'invalid_catalog' // catalog JSON failed validation; the previous catalog is kept
+  | 'catalog_fetch_failed' // the catalog URL could not be downloaded
+  | 'invalid_bundle' // a ranking bundle is malformed or truncated
+  | 'invalid_data' // a Node tool got an input file it cannot parse
+  | 'not_ready' // called before ready() resolved, or with no catalog loaded
+  | 'storage_failed' // IndexedDB refused a read or write
+  | 'backend_failed' // no TensorFlow.js backend could be initialised
+  | 'destroyed'; // the instance was destroyed
+
+export class LocalrecError extends Error {
+  override readonly name = 'LocalrecError';
+  readonly code: LocalrecErrorCode;
+  /** The offending field, when the error is about one (for example `items[2].price`). */
+  readonly field: string | undefined;
+
+  constructor(code: LocalrecErrorCode, message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export function isLocalrecError(e: unknown): e is LocalrecError {
+  return e instanceof LocalrecError;
+}
