@@ -1,0 +1,136 @@
+import type { ItemIndex } from './item-index';
+import type { LogSession, SessionEvent } from './types';
+
+/** Anything that scores every catalog item for a session prefix (higher = more likely next). */
+export interface SessionScorer {
+  /** One score per item index; `out` is reused when given. */
+  score(session: readonly SessionEvent[], out?: Float32Array): Float32Array;
+}
+
+/** Events per item index over the training sessions. */
+export function countEvents(sessions: readonly LogSession[], index: ItemIndex): Float64Array {
+  const counts = new Float64Array(index.size);
+  for (const s of sessions) {
+    for (const e of s.events) {
+      const i = index.indexOf(e.itemId);
+      if (i !== undefined) counts[i]! += 1;
+    }
+  }
+  return counts;
+}
+
+/**
+ * session-rec's popularity score: supp/(supp+1) for the `topN` most clicked items, 0 for the rest
+ * (ties in the cut broken by item order).
+ */
+function topPopularity(counts: Float64Array, topN: number): Float32Array {
+  const order = Array.from(counts.keys()).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const pop = new Float32Array(counts.length);
+  for (const i of order.slice(0, topN)) pop[i] = counts[i]! / (counts[i]! + 1);
+  return pop;
+}
+
+function ensure(out: Float32Array | undefined, n: number): Float32Array {
+  if (out && out.length === n) {
+    out.fill(0);
+    return out;
+  }
+  return new Float32Array(n);
+}
+
+/** POP: global click popularity, the same list for every session (session-rec `Pop`, top_n 100). */
+export class PopBaseline implements SessionScorer {
+  private readonly pop: Float32Array;
+  constructor(sessions: readonly LogSession[], index: ItemIndex, topN = 100) {
+    this.pop = topPopularity(countEvents(sessions, index), topN);
+  }
+  score(_session: readonly SessionEvent[], out?: Float32Array): Float32Array {
+    const o = ensure(out, this.pop.length);
+    o.set(this.pop);
+    return o;
+  }
+}
+
+/**
+ * S-POP (session-rec `SessionPop`): clicks of the item in this session plus supp/(supp+1) of
+ * global popularity for the top 100 items, so global popularity only breaks ties.
+ */
+export class SessionPopBaseline implements SessionScorer {
+  private readonly pop: Float32Array;
+  constructor(
+    sessions: readonly LogSession[],
+    private readonly index: ItemIndex,
+    topN = 100,
+  ) {
+    this.pop = topPopularity(countEvents(sessions, index), topN);
+  }
+  score(session: readonly SessionEvent[], out?: Float32Array): Float32Array {
+    const o = ensure(out, this.pop.length);
+    o.set(this.pop);
+    for (const e of session) {
+      const i = this.index.indexOf(e.itemId);
+      if (i !== undefined) o[i]! += 1;
+    }
+    return o;
+  }
+}
+
+/** Options of {@link SequentialRulesBaseline}; defaults are EVALUATION.md's configuration. */
+export interface SequentialRulesOptions {
+  /** How far back from each click rules are formed. */
+  readonly steps: number;
+  /** Weight of a rule at distance d: 'quadratic' 1/d², 'div' 1/d, 'same' 1. */
+  readonly weighting: 'quadratic' | 'div' | 'same';
+  /** Rules kept per antecedent item (highest weight first). */
+  readonly pruning: number;
+}
+
+/**
+ * SR, sequential rules (Kamehkhosh et al. 2017 as session-rec implements it): for each training
+ * session and each pair (earlier item a, later item b) at distance d ≤ steps, rule a→b gains
+ * weight(d); each antecedent keeps its `pruning` strongest rules. Prediction uses only the rules
+ * of the session's LAST item.
+ */
+export class SequentialRulesBaseline implements SessionScorer {
+  /** Per antecedent index: consequent indices and weights. */
+  private readonly rules: { targets: Int32Array; weights: Float64Array }[];
+
+  constructor(
+    sessions: readonly LogSession[],
+    private readonly index: ItemIndex,
+    opts: Partial<SequentialRulesOptions> = {},
+  ) {
+    const steps = opts.steps ?? 20;
+    const pruning = opts.pruning ?? 20;
+    const w = opts.weighting ?? 'quadratic';
+    const weight = (d: number): number => (w === 'quadratic' ? 1 / (d * d) : w === 'div' ? 1 / d : 1);
+    // Map insertion order mirrors session-rec's dict order, which decides pruning ties.
+    const raw: Map<number, number>[] = Array.from({ length: index.size }, () => new Map());
+    for (const s of sessions) {
+      const items = s.events.map((e) => index.indexOf(e.itemId) ?? -1);
+      for (let v = 1; v < items.length; v++) {
+        const b = items[v]!;
+        for (let d = 1; d <= steps && v - d >= 0; d++) {
+          const a = items[v - d]!;
+          if (a < 0 || b < 0) continue;
+          const m = raw[a]!;
+          m.set(b, (m.get(b) ?? 0) + weight(d));
+        }
+      }
+    }
+    this.rules = raw.map((m) => {
+      const kept = [...m].sort((x, y) => y[1] - x[1]).slice(0, pruning);
+      return { targets: Int32Array.from(kept, (x) => x[0]), weights: Float64Array.from(kept, (x) => x[1]) };
+    });
+  }
+
+  score(session: readonly SessionEvent[], out?: Float32Array): Float32Array {
+    const o = ensure(out, this.index.size);
+    const last = session[session.length - 1];
+    const a = last === undefined ? undefined : this.index.indexOf(last.itemId);
+    if (a === undefined) return o;
+    const r = this.rules[a]!;
+    for (let j = 0; j < r.targets.length; j++) o[r.targets[j]!] = r.weights[j]!;
+    return o;
+  }
+}
