@@ -1,0 +1,85 @@
+import { transferHandlers, wrap, proxy, releaseProxy, type Remote } from 'comlink';
+import { LocalrecError } from '../core/errors';
+import {
+  installErrorTransfer, type EngineApi, type EngineOptions, type ProfileSnapshot, type Progress, type ReadyInfo,
+  type RecommendRequest, type RecommendResult, type TrackEvent, type TrackResult,
+} from '../protocol';
+
+export interface LocalrecOptions extends EngineOptions {
+  /** Called with catalog download progress (plain data, for a progress bar). */
+  onProgress?: (p: Progress) => void;
+  /** Start the worker yourself (for example from a URL your bundler emits). Default: the bundled worker. */
+  createWorker?: () => Worker;
+}
+
+/** The object `createLocalrec()` returns. Every method returns a promise and never blocks the page. */
+export interface Localrec {
+  /** Resolves when the catalog is loaded, the profile read and the backend chosen. */
+  ready(): Promise<ReadyInfo>;
+  /** Records a behaviour event. `time` defaults to now. Rejects with `invalid_event` naming the bad field; nothing is stored then. */
+  track(event: TrackEvent): Promise<TrackResult>;
+  /** Ranks the catalog (or `candidates`) for this shopper, with reasons. */
+  recommend(request?: Partial<RecommendRequest>): Promise<RecommendResult>;
+  /** A readable snapshot of what the SDK believes about this shopper. */
+  profile(): Promise<ProfileSnapshot>;
+  /** Removes an interest listed in `profile()` ("category:Home > Candles", "brand:Regency"); ranking then respects it. */
+  removeInterest(interest: string): Promise<ProfileSnapshot>;
+  /** Wipes everything stored on this device (events, profile, caches). */
+  forget(): Promise<void>;
+  /** Stops the worker. Later calls reject with `destroyed`. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts the engine in a Web Worker and returns the tiny page-side facade. Calls made before the
+ * worker is ready are queued in order by the worker itself (each keeps its own promise).
+ */
+export function createLocalrecWith(defaultWorker: () => Worker, options: LocalrecOptions): Localrec {
+  installErrorTransfer(transferHandlers);
+  const { onProgress, createWorker, ...engineOptions } = options;
+  const worker = (createWorker ?? defaultWorker)();
+  const engine: Remote<EngineApi> = wrap<EngineApi>(worker);
+  let destroyed = false;
+  const alive = () => {
+    if (destroyed) throw new LocalrecError('destroyed', 'This localrec instance was destroyed; call createLocalrec() again.');
+  };
+  const started = engine.init(engineOptions, onProgress ? proxy(onProgress) : undefined);
+  // Nobody may call ready(): keep an early failure from surfacing as an unhandled rejection.
+  started.catch(() => undefined);
+
+  return {
+    ready: () => started,
+    async track(event) {
+      alive();
+      // The page knows when the event happened; stamp it here, not after the hop to the worker.
+      const stamped = typeof event === 'object' && event !== null && event.time === undefined ? { ...event, time: Date.now() } : event;
+      return engine.track(stamped);
+    },
+    async recommend(request = {}) {
+      alive();
+      return engine.recommend({ k: 10, ...request });
+    },
+    async profile() {
+      alive();
+      return engine.profile();
+    },
+    async removeInterest(interest) {
+      alive();
+      return engine.removeInterest(interest);
+    },
+    async forget() {
+      alive();
+      return engine.forget();
+    },
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      try {
+        await engine.close();
+      } finally {
+        engine[releaseProxy]();
+        worker.terminate();
+      }
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { LocalrecError } from './errors';
+import { DEFAULT_DIM, hashEmbedding, normalize } from './hash-embedding';
+
+/** One product as the store's server publishes it (catalog format version 1). */
+export interface CatalogItem {
+  id: string;
+  title: string;
+  /** Category path, broadest first: ["Home", "Candles & lights"]. */
+  category: string[];
+  price: number;
+  brand?: string;
+  available: boolean;
+  /** The server's popularity prior, any non-negative scale (for example sales counts). */
+  popularity: number;
+  /** Optional item embedding; when absent the device computes one (see hash-embedding.ts). */
+  embedding?: number[];
+  /** Optional display fields the SDK passes through untouched. */
+  image?: string;
+  url?: string;
+}
+
+export interface CatalogJson {
+  format: 'localrec-catalog';
+  formatVersion: 1;
+  /** The store's version label; the device caches per version. */
+  version: string;
+  currency?: string;
+  /** Source and licence notes. */
+  attribution?: string;
+  items: CatalogItem[];
+}
+
+/** A validated catalog with its embedding matrix, ready to rank. */
+export interface Catalog {
+  version: string;
+  currency: string;
+  items: CatalogItem[];
+  dim: number;
+  /** Row-major items × dim, rows L2-normalised. */
+  matrix: Float32Array;
+  /** log1p(popularity) scaled to [0, 1]. */
+  prior: Float32Array;
+  index: Map<string, number>;
+  /** How many rows were computed on the device (items without an embedding). */
+  hashedItems: number;
+}
+
+const MAX_ITEMS = 500_000;
+
+function bad(field: string, what: string): never {
+  throw new LocalrecError('invalid_catalog', `Catalog field \`${field}\` ${what}; the previous catalog is kept.`, field);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown, field: string, optional = false): string | undefined {
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== 'string' || v === '') bad(field, 'must be a non-empty string');
+  return v;
+}
+
+function num(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) bad(field, 'must be a finite number >= 0');
+  return v;
+}
+
+function validateItem(raw: unknown, i: number, dim: { value: number | undefined }): CatalogItem {
+  const f = (k: string) => `items[${i}].${k}`;
+  if (!isRecord(raw)) bad(`items[${i}]`, 'must be an object');
+  const category = raw.category;
+  if (!Array.isArray(category) || category.length === 0 || !category.every((c) => typeof c === 'string' && c !== '')) {
+    bad(f('category'), 'must be a non-empty array of names, broadest first');
+  }
+  if (typeof raw.available !== 'boolean') bad(f('available'), 'must be true or false');
+  const item: CatalogItem = {
+    id: str(raw.id, f('id'))!,
+    title: str(raw.title, f('title'))!,
+    category: category as string[],
+    price: num(raw.price, f('price')),
+    available: raw.available,
+    popularity: num(raw.popularity ?? 0, f('popularity')),
+  };
+  const brand = str(raw.brand, f('brand'), true);
+  if (brand !== undefined) item.brand = brand;
+  for (const key of ['image', 'url'] as const) {
+    const v = str(raw[key], f(key), true);
+    if (v !== undefined) item[key] = v;
+  }
+  if (raw.embedding !== undefined) {
+    const e = raw.embedding;
+    if (!Array.isArray(e) || e.length === 0 || !e.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      bad(f('embedding'), 'must be an array of finite numbers');
+    }
+    if (dim.value !== undefined && e.length !== dim.value) bad(f('embedding'), `must have ${dim.value} numbers like the others`);
+    dim.value = e.length;
+    item.embedding = e as number[];
+  }
+  return item;
+}
+
+/**
+ * Validates catalog JSON from the store's server and builds the ranking matrix. Throws
+ * `LocalrecError('invalid_catalog')` naming the first bad field.
+ */
+export function parseCatalog(json: unknown): Catalog {
+  if (!isRecord(json)) bad('catalog', 'must be a JSON object');
+  if (json.format !== 'localrec-catalog') bad('format', 'must be "localrec-catalog"');
+  if (json.formatVersion !== 1) bad('formatVersion', 'must be 1 (the only version this SDK reads)');
+  const version = str(json.version, 'version')!;
+  const currency = str(json.currency, 'currency', true) ?? 'USD';
+  if (!Array.isArray(json.items) || json.items.length === 0) bad('items', 'must be a non-empty array');
+  if (json.items.length > MAX_ITEMS) bad('items', `must have at most ${MAX_ITEMS} items`);
+  const dimSeen: { value: number | undefined } = { value: undefined };
+  const items = json.items.map((raw: unknown, i) => validateItem(raw, i, dimSeen));
+  const index = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (index.has(item.id)) bad(`items[${i}].id`, `repeats id "${item.id}"`);
+    index.set(item.id, i);
+  });
+  return buildCatalog(version, currency, items, index, dimSeen.value ?? DEFAULT_DIM);
+}
+
+function buildCatalog(version: string, currency: string, items: CatalogItem[], index: Map<string, number>, dim: number): Catalog {
+  const matrix = new Float32Array(items.length * dim);
+  const prior = new Float32Array(items.length);
+  let hashedItems = 0;
+  let maxLog = 0;
+  items.forEach((item, i) => {
+    const row = item.embedding ? normalize(Float32Array.from(item.embedding)) : hashEmbedding(item, dim);
+    if (!item.embedding) hashedItems++;
+    matrix.set(row, i * dim);
+    prior[i] = Math.log1p(item.popularity);
+    maxLog = Math.max(maxLog, prior[i]!);
+  });
+  if (maxLog > 0) for (let i = 0; i < prior.length; i++) prior[i]! /= maxLog;
+  return { version, currency, items, dim, matrix, prior, index, hashedItems };
+}
+
+/** The embedding row of item `i` (a view, not a copy). */
+export function itemVector(catalog: Catalog, i: number): Float32Array {
+  return catalog.matrix.subarray(i * catalog.dim, (i + 1) * catalog.dim);
+}
+
+/** "Home > Candles": the display form of a category path, also the affinity key. */
+export function categoryKey(path: readonly string[], depth = path.length): string {
+  return path.slice(0, depth).join(' > ');
+}

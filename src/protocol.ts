@@ -1,0 +1,120 @@
+/**
+ * The one contract between the page and the engine worker: the API the worker exposes, the plain
+ * data that crosses, and the transfer handler that keeps LocalrecError's `code` intact.
+ */
+import type { CatalogJson } from './core/catalog';
+import { LocalrecError, type LocalrecErrorCode } from './core/errors';
+import type { TrackEvent } from './core/events';
+import type { Recommendation, RecommendRequest } from './core/ranking/rank';
+
+export type { TrackEvent, RecommendRequest, Recommendation };
+
+/** Which TensorFlow.js backend ranks, and what the start-up measurement saw (ms per scoring pass). */
+export interface BackendReport {
+  name: 'webgl' | 'wasm' | 'cpu';
+  measured: { name: string; ms: number | null; error?: string }[];
+  renderer?: string;
+}
+
+/** Catalog download progress, as plain data for a progress bar. */
+export type Progress =
+  | { status: 'download'; url: string }
+  | { status: 'progress'; loaded: number; total: number | null }
+  | { status: 'cached'; version: string }
+  | { status: 'ready'; version: string; items: number };
+
+export interface EngineOptions {
+  /** Catalog URL (absolute, or relative to the page) or the catalog object itself. */
+  catalog: string | CatalogJson;
+  /** Optional URL of the ranking bundle built by `npm run build-bundle`. */
+  bundle?: string;
+  /** IndexedDB database name; one per store. */
+  dbName?: string;
+  /** Force a backend instead of measuring (tests and diagnostics). */
+  backend?: BackendReport['name'];
+}
+
+export interface ReadyInfo {
+  catalogVersion: string;
+  items: number;
+  hashedItems: number;
+  backend: BackendReport;
+  /** Catalog items the ranking bundle covers (0 without a bundle). */
+  bundleItems: number;
+  /** Why the bundle was not used, when one was asked for and failed. */
+  bundleError?: string;
+  startupMs: number;
+}
+
+export interface RecommendResult {
+  items: Recommendation[];
+  backend: BackendReport['name'];
+  /** Time spent in the worker, ms. */
+  tookMs: number;
+}
+
+export interface AffinityView { key: string; score: number }
+
+/** A readable snapshot of what the SDK believes about this shopper. */
+export interface ProfileSnapshot {
+  firstSeen: number;
+  lastSeen: number;
+  sessions: number;
+  events: Record<string, number>;
+  storedEvents: number;
+  topCategories: AffinityView[];
+  topBrands: AffinityView[];
+  priceBand: { band: number; range: string } | null;
+  recent: { itemId: string; title: string; type: string; time: number }[];
+  cart: { itemId: string; quantity: number }[];
+  purchases: { count: number; totalValue: number; last: number | null };
+  suppressed: string[];
+}
+
+export interface TrackResult { stored: true; id: number }
+
+/** What the worker exposes through comlink. Every method validates its input itself. */
+export interface EngineApi {
+  init(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo>;
+  track(event: unknown): Promise<TrackResult>;
+  recommend(request: unknown): Promise<RecommendResult>;
+  profile(): Promise<ProfileSnapshot>;
+  removeInterest(interest: unknown): Promise<ProfileSnapshot>;
+  forget(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface SerializedError { message: string; code: LocalrecErrorCode | null; field?: string; name: string }
+
+/** Comlink's transfer-handler shape, declared here so this module does not import comlink. */
+interface Handler {
+  canHandle(value: unknown): boolean;
+  serialize(value: unknown): [unknown, unknown[]];
+  deserialize(value: unknown): unknown;
+}
+
+/**
+ * Wraps comlink's "throw" handler on both sides so a LocalrecError arrives as a LocalrecError
+ * with its `code` and `field` (comlink's default sends only name, message and stack). Comlink's
+ * own `canHandle` is kept: it recognises thrown values by a private marker.
+ */
+export function installErrorTransfer(handlers: Map<string, unknown>): void {
+  const original = handlers.get('throw') as Handler | undefined;
+  if (!original || (original as { localrec?: true }).localrec) return;
+  const handler: Handler & { localrec: true } = {
+    localrec: true,
+    canHandle: (v) => original.canHandle(v),
+    serialize(v) {
+      const { value } = v as { value: unknown };
+      const e: SerializedError = value instanceof LocalrecError
+        ? { name: value.name, message: value.message, code: value.code, ...(value.field ? { field: value.field } : {}) }
+        : { name: value instanceof Error ? value.name : 'Error', message: value instanceof Error ? value.message : String(value), code: null };
+      return [e, []];
+    },
+    deserialize(v) {
+      const e = v as SerializedError;
+      throw e.code ? new LocalrecError(e.code, e.message, e.field) : Object.assign(new Error(e.message), { name: e.name });
+    },
+  };
+  handlers.set('throw', handler);
+}

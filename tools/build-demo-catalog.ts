@@ -1,0 +1,89 @@
+/**
+ * Builds the demo storefront's catalog from UCI Online Retail (CC BY 4.0).
+ *
+ *   npm run build-catalog -- [--input ../shared/data/online-retail-2010-12/online-retail.csv] [--out demo/data/catalog.json]
+ *
+ * One item per stock code: the title is the first description seen (title-cased), the price the
+ * median unit price of its sales, the popularity prior the number of invoices that bought it.
+ * Categories and ranges come from demo-taxonomy.ts. Non-products (postage, fees, manual
+ * adjustments, vouchers) are left out. An item is available when it has at least one real sale
+ * (quantity > 0 on an invoice that is not a cancellation). No embeddings are shipped: the SDK
+ * computes them on the device, which is what a store without an embedding pipeline would do.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { splitCsvLine } from '../src/core/session/parsers';
+import type { CatalogItem, CatalogJson } from '../src/core/catalog';
+import { categorise, rangeOf } from './demo-taxonomy';
+
+export const ATTRIBUTION =
+  'Product names, prices and baskets derived from: Chen, D. (2015). Online Retail [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C5BW33 (CC BY 4.0). Categories and ranges assigned by localrec tools/demo-taxonomy.ts.';
+
+const PRODUCT_CODE = /^(\d{5}[A-Za-z]{0,2}|DCGS\d+[A-Za-z]?)$/;
+
+function titleCase(s: string): string {
+  return s.trim().replace(/\s+/g, ' ').toLowerCase().replace(/(^|[\s(/-])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function buildDemoCatalog(csv: string): CatalogJson {
+  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = splitCsvLine(lines[0]!);
+  const col = (name: string) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`online-retail CSV lacks the ${name} column`);
+    return i;
+  };
+  const [cInv, cCode, cDesc, cQty, cPrice] = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'UnitPrice'].map(col) as [number, number, number, number, number];
+  const seen = new Map<string, { title: string; prices: number[]; invoices: Set<string> }>();
+  for (const line of lines.slice(1)) {
+    const f = splitCsvLine(line);
+    const code = f[cCode]!.trim();
+    const desc = f[cDesc]!.trim();
+    if (!PRODUCT_CODE.test(code) || desc === '') continue;
+    const entry = seen.get(code) ?? { title: desc, prices: [], invoices: new Set<string>() };
+    seen.set(code, entry);
+    const qty = Number(f[cQty]);
+    const price = Number(f[cPrice]);
+    if (!f[cInv]!.startsWith('C') && qty > 0 && price > 0) {
+      entry.prices.push(price);
+      entry.invoices.add(f[cInv]!);
+    }
+  }
+  const items: CatalogItem[] = [];
+  for (const [id, e] of [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (e.prices.length === 0 && e.invoices.size === 0) {
+      // Never sold at a price: keep it listed (a shopper may still look it up) but unavailable.
+      items.push({ id, title: titleCase(e.title), category: categorise(e.title), price: 0, available: false, popularity: 0 });
+      continue;
+    }
+    const item: CatalogItem = {
+      id, title: titleCase(e.title), category: categorise(e.title),
+      price: Math.round(median(e.prices) * 100) / 100, available: true, popularity: e.invoices.size,
+    };
+    const range = rangeOf(e.title);
+    if (range) item.brand = range;
+    items.push(item);
+  }
+  return { format: 'localrec-catalog', formatVersion: 1, version: 'online-retail-2010-12.v1', currency: 'GBP', attribution: ATTRIBUTION, items };
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('build-demo-catalog.ts')) {
+  const input = resolve(arg('--input', '../shared/data/online-retail-2010-12/online-retail.csv'));
+  const out = resolve(arg('--out', 'demo/data/catalog.json'));
+  const catalog = buildDemoCatalog(readFileSync(input, 'utf8'));
+  writeFileSync(out, JSON.stringify(catalog) + '\n');
+  const byCategory = new Map<string, number>();
+  for (const it of catalog.items) byCategory.set(it.category.join(' > '), (byCategory.get(it.category.join(' > ')) ?? 0) + 1);
+  console.log(JSON.stringify({ out, items: catalog.items.length, available: catalog.items.filter((i) => i.available).length, withRange: catalog.items.filter((i) => i.brand).length, categories: Object.fromEntries([...byCategory].sort((a, b) => b[1] - a[1])) }, null, 1));
+}

@@ -1,0 +1,90 @@
+/**
+ * TensorFlow.js backends for the worker, and the start-up measurement that picks one.
+ *
+ * Availability is not speed: on a machine without a GPU, WebGL runs on SwiftShader (software),
+ * reports no performance caveat, and is 15-30x slower than wasm for this workload. So each
+ * available backend scores a matrix the size of the catalog a few times, and the fastest wins.
+ * The plain JS cpu backend is always there, so ranking works even where a strict CSP forbids wasm.
+ */
+import { getBackend, ready, setBackend, tensor2d, matMul, type Tensor } from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// Vite emits the .wasm files only when they are imported as URLs (see PLATFORM-NOTES.md).
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendReport } from '../src/protocol';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+
+type Name = BackendReport['name'];
+const ORDER: Name[] = ['wasm', 'webgl', 'cpu'];
+
+async function trySet(name: Name): Promise<boolean> {
+  try {
+    // setBackend resolves false (it does not throw) when a backend cannot start.
+    return (await setBackend(name)) && getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+/** Median ms of scoring `rows × dim` against one vector, after a warm-up pass. */
+async function timeScoring(rows: number, dim: number): Promise<number> {
+  const m = tensor2d(new Float32Array(rows * dim).map((_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5), [rows, dim]);
+  const q = tensor2d(new Float32Array(dim).fill(0.1), [dim, 1]);
+  const run = async () => {
+    const t0 = performance.now();
+    const s: Tensor = matMul(m, q);
+    await s.data();
+    s.dispose();
+    return performance.now() - t0;
+  };
+  try {
+    await run(); // compiles shaders / kernels
+    const times = [await run(), await run(), await run()].sort((a, b) => a - b);
+    return times[1]!;
+  } finally {
+    m.dispose();
+    q.dispose();
+  }
+}
+
+function rendererName(): string | undefined {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+    return gl && ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Measures each backend at the catalog's size and leaves the fastest one active. */
+export async function chooseBackend(rows: number, dim: number, forced?: Name): Promise<BackendReport> {
+  const measured: BackendReport['measured'] = [];
+  for (const name of forced ? [forced] : ORDER) {
+    if (!(await trySet(name))) {
+      measured.push({ name, ms: null, error: 'unavailable' });
+      continue;
+    }
+    try {
+      await ready();
+      measured.push({ name, ms: Math.round((await timeScoring(rows, dim)) * 1000) / 1000 });
+    } catch (e) {
+      measured.push({ name, ms: null, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const best = measured.filter((m) => m.ms !== null).sort((a, b) => a.ms! - b.ms!)[0];
+  const name = (best?.name ?? 'cpu') as Name;
+  if (!(await trySet(name))) await trySet('cpu');
+  const report: BackendReport = { name: getBackend() as Name, measured };
+  const renderer = measured.some((m) => m.name === 'webgl' && m.ms !== null) ? rendererName() : undefined;
+  if (renderer) report.renderer = renderer;
+  return report;
+}

@@ -1,0 +1,237 @@
+import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
+import { LocalrecError } from '../src/core/errors';
+import { validateEvent } from '../src/core/events';
+import { affinityAt, applyEvent, emptyProfile, suppressInterest, type Profile } from '../src/core/profile';
+import { candidateIndices, queryVector, rank, validateRequest, type SessionSignal } from '../src/core/ranking/rank';
+import type {
+  BackendReport, EngineApi, EngineOptions, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, TrackResult,
+} from '../src/protocol';
+import { TfScorer } from './scorer';
+import { Store } from './store';
+
+/** What the engine needs from its host: the worker gives real ones, tests give Node ones. */
+export interface EngineHost {
+  chooseBackend(rows: number, dim: number, forced?: BackendReport['name']): Promise<BackendReport>;
+  fetch(url: string): Promise<Response>;
+  /** Loads the optional sequence bundle and returns a function that scores the current session. */
+  loadBundle?(url: string, catalog: Catalog): Promise<BundleRanker>;
+  now?(): number;
+}
+
+export interface BundleRanker {
+  items: number;
+  signal(profile: Profile): SessionSignal | undefined;
+}
+
+/**
+ * The engine behind the worker: owns the store, the catalog on the tfjs backend and the profile.
+ * Calls made before `init` settles wait for it (the worker's own pre-ready queue).
+ */
+export class Engine implements EngineApi {
+  private store: Store | undefined;
+  private catalog: Catalog | undefined;
+  private profileState: Profile | undefined;
+  private scorer: TfScorer | undefined;
+  private backend: BackendReport | undefined;
+  private bundle: BundleRanker | undefined;
+  private started: Promise<ReadyInfo> | undefined;
+  private closed = false;
+  // One write at a time, so profile updates apply in the order track() was called.
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly host: EngineHost) {}
+
+  private now(): number {
+    return this.host.now?.() ?? Date.now();
+  }
+
+  init(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo> {
+    this.started ??= this.start(options, onProgress);
+    return this.started;
+  }
+
+  private async start(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo> {
+    const t0 = performance.now();
+    this.store = await Store.open(options.dbName ?? 'localrec');
+    this.catalog = await this.loadCatalog(options.catalog, onProgress);
+    const stored = await this.store.loadProfile();
+    this.profileState = stored && stored.dim === this.catalog.dim ? stored : emptyProfile(this.catalog.dim, this.now());
+    this.backend = await this.host.chooseBackend(this.catalog.items.length, this.catalog.dim, options.backend);
+    this.scorer = new TfScorer(this.catalog.dim);
+    this.scorer.load(this.catalog.matrix, this.catalog.items.length);
+    let bundleError: string | undefined;
+    if (options.bundle && this.host.loadBundle) {
+      // The catalog alone still ranks: a missing or bad bundle is reported, not fatal.
+      try {
+        this.bundle = await this.host.loadBundle(options.bundle, this.catalog);
+      } catch (e) {
+        bundleError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    onProgress?.({ status: 'ready', version: this.catalog.version, items: this.catalog.items.length });
+    return {
+      catalogVersion: this.catalog.version, items: this.catalog.items.length, hashedItems: this.catalog.hashedItems,
+      backend: this.backend, bundleItems: this.bundle?.items ?? 0, startupMs: Math.round(performance.now() - t0),
+      ...(bundleError ? { bundleError } : {}),
+    };
+  }
+
+  /** A fresh download wins; if it fails or is invalid, the cached catalog for this source is used. */
+  private async loadCatalog(source: string | CatalogJson, onProgress?: (p: Progress) => void): Promise<Catalog> {
+    if (typeof source !== 'string') return parseCatalog(source);
+    const store = this.store!;
+    let fresh: Catalog | undefined;
+    let failure: LocalrecError | undefined;
+    try {
+      const json = await this.download(source, onProgress);
+      fresh = parseCatalog(json);
+      await store.cacheCatalog(source, json as CatalogJson);
+    } catch (e) {
+      failure = e instanceof LocalrecError ? e : new LocalrecError('catalog_fetch_failed', `Could not load the catalog from ${source}: ${String(e)}`);
+    }
+    if (fresh) return fresh;
+    const cached = await store.cachedCatalog(source);
+    if (!cached) throw failure!;
+    onProgress?.({ status: 'cached', version: cached.version });
+    return parseCatalog(cached.json);
+  }
+
+  private async download(url: string, onProgress?: (p: Progress) => void): Promise<unknown> {
+    onProgress?.({ status: 'download', url });
+    const res = await this.host.fetch(url);
+    if (!res.ok) throw new LocalrecError('catalog_fetch_failed', `The catalog URL ${url} answered HTTP ${res.status}.`);
+    const total = Number(res.headers.get('content-length')) || null;
+    let text: string;
+    if (res.body && onProgress) {
+      const reader = res.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let loaded = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.length;
+        onProgress({ status: 'progress', loaded, total });
+      }
+      const all = new Uint8Array(loaded);
+      let at = 0;
+      for (const c of chunks) { all.set(c, at); at += c.length; }
+      text = new TextDecoder().decode(all);
+    } else {
+      text = await res.text();
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new LocalrecError('invalid_catalog', `The catalog at ${url} is not valid JSON; the previous catalog is kept.`);
+    }
+  }
+
+  private async ready(): Promise<{ store: Store; catalog: Catalog; profile: Profile; scorer: TfScorer }> {
+    if (this.closed) throw new LocalrecError('destroyed', 'This localrec instance was destroyed; create a new one.');
+    if (!this.started) throw new LocalrecError('not_ready', 'Call init() before using the engine.');
+    await this.started;
+    return { store: this.store!, catalog: this.catalog!, profile: this.profileState!, scorer: this.scorer! };
+  }
+
+  async track(input: unknown): Promise<TrackResult> {
+    const event = validateEvent(input, this.now());
+    const run = this.writes.then(async () => {
+      const { store, catalog, profile } = await this.ready();
+      // Update a copy and swap it in only once stored: a failed write leaves memory and disk as they were.
+      const next = applyEvent(structuredClone(profile), event, catalog);
+      const id = await store.appendEvent(event, next);
+      this.profileState = next;
+      return { stored: true as const, id };
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async recommend(input: unknown): Promise<RecommendResult> {
+    const request = validateRequest(input);
+    const { catalog, profile, scorer } = await this.ready();
+    await this.writes;
+    const t0 = performance.now();
+    const now = this.now();
+    const candidates = candidateIndices(catalog, request);
+    const q = queryVector(profile, catalog, now, request.context);
+    const similarity = q ? await scorer.score(q, request.candidates ? candidates : undefined) : new Float32Array(candidates.length);
+    const items = rank({ catalog, profile, request, now, candidates, similarity, session: this.bundle?.signal(profile) });
+    return { items, backend: this.backend!.name, tookMs: Math.round((performance.now() - t0) * 100) / 100 };
+  }
+
+  async profile(): Promise<ProfileSnapshot> {
+    const { store, catalog, profile } = await this.ready();
+    return snapshot(profile, catalog, await store.countEvents(), this.now());
+  }
+
+  async removeInterest(interest: unknown): Promise<ProfileSnapshot> {
+    if (typeof interest !== 'string' || !/^(category|brand):./.test(interest)) {
+      throw new LocalrecError('invalid_argument', 'removeInterest() takes "category:<path>" or "brand:<name>", as listed in profile().', 'interest');
+    }
+    const run = this.writes.then(async () => {
+      const { store, catalog } = await this.ready();
+      const next = suppressInterest(structuredClone(this.profileState!), interest);
+      await store.saveProfile(next);
+      this.profileState = next;
+      return snapshot(next, catalog, await store.countEvents(), this.now());
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async forget(): Promise<void> {
+    const run = this.writes.then(async () => {
+      const { store, catalog } = await this.ready();
+      await store.clear();
+      this.profileState = emptyProfile(catalog.dim, this.now());
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writes;
+    this.closed = true;
+    this.scorer?.dispose();
+    this.store?.close();
+  }
+}
+
+function top(rec: Record<string, { score: number; time: number }>, now: number, n: number) {
+  return Object.entries(rec)
+    .map(([key, a]) => ({ key, score: Math.round(affinityAt(a, now) * 100) / 100 }))
+    .filter((a) => a.score > 0)
+    .sort((a, b) => b.score - a.score || a.key.localeCompare(b.key))
+    .slice(0, n);
+}
+
+/** Turns the stored profile into the readable view `profile()` returns. */
+export function snapshot(p: Profile, catalog: Catalog, storedEvents: number, now: number): ProfileSnapshot {
+  const title = (id: string) => {
+    const i = catalog.index.get(id);
+    return i === undefined ? id : catalog.items[i]!.title;
+  };
+  const band = top(p.priceBands, now, 1)[0];
+  const lo = (b: number) => (b <= 0 ? 0 : Math.pow(2.5, b - 3));
+  const cur = catalog.currency;
+  const money = (v: number) => `${v.toFixed(2)} ${cur}`;
+  // Leaf categories only read best ("Home > Candles"), parents are implied.
+  const leaves = top(p.categories, now, 50).filter((c, _, all) => !all.some((o) => o.key.startsWith(`${c.key} > `)));
+  return {
+    firstSeen: p.firstSeen, lastSeen: p.lastSeen, sessions: p.sessions, events: { ...p.counts }, storedEvents,
+    topCategories: leaves.slice(0, 5),
+    topBrands: top(p.brands, now, 5),
+    priceBand: band ? { band: Number(band.key), range: `${money(lo(Number(band.key)))} – ${money(lo(Number(band.key) + 1))}` } : null,
+    recent: p.recent.slice(-10).reverse().map((r) => ({ itemId: r.itemId, title: title(r.itemId), type: r.type, time: r.time })),
+    cart: Object.entries(p.cart).map(([itemId, quantity]) => ({ itemId, quantity })),
+    purchases: {
+      count: p.purchases.length,
+      totalValue: Math.round(p.purchases.reduce((s, x) => s + x.value, 0) * 100) / 100,
+      last: p.purchases.at(-1)?.time ?? null,
+    },
+    suppressed: [...p.suppressed],
+  };
+}

@@ -1,0 +1,20 @@
+/// <reference lib="webworker" />
+/**
+ * The engine worker's entry: exposes the Engine through comlink with real browser services
+ * (fetch, the measured tfjs backend). Everything else lives in engine.ts so Node tests can run it.
+ */
+import { expose, transferHandlers } from 'comlink';
+import { installErrorTransfer } from '../src/protocol';
+import { chooseBackend } from './backends';
+import { Engine } from './engine';
+import { loadBundle } from './bundle-loader';
+
+installErrorTransfer(transferHandlers);
+
+const engine = new Engine({
+  chooseBackend,
+  fetch: (url) => fetch(url),
+  loadBundle: (url, catalog) => loadBundle(url, catalog, (u) => fetch(u)),
+});
+
+expose(engine);
