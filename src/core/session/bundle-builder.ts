@@ -25,6 +25,8 @@ export interface BuildOptions {
   readonly simPopNorm: number;
   /** Days at the end of the log that `recentPopularity` counts. */
   readonly recentDays: number;
+  /** Catalog items to include even without events (they get a slot but no evidence). */
+  readonly extraItems?: readonly string[];
 }
 
 /** Defaults of {@link BuildOptions}. */
@@ -54,12 +56,13 @@ export function buildSessionBundle(sessions: readonly LogSession[], options: Par
   if (!Number.isInteger(o.minSupport) || o.minSupport < 1) {
     throw new LocalrecError('invalid_argument', `minSupport must be a whole number >= 1, got ${o.minSupport}.`);
   }
-  const index = new ItemIndex(sessions.flatMap((s) => s.events.map((e) => e.itemId)));
+  const index = new ItemIndex([...sessions.flatMap((s) => s.events.map((e) => e.itemId)), ...(o.extraItems ?? [])]);
   const n = index.size;
   if (n === 0) throw new LocalrecError('invalid_data', 'The training log holds no events; nothing to build a bundle from.');
 
   let lastTime = -Infinity;
   for (const s of sessions) for (const e of s.events) lastTime = Math.max(lastTime, e.time);
+  if (lastTime === -Infinity) lastTime = 0;
   const lastDay = Math.floor(lastTime / DAY);
   const recentFrom = (lastDay - o.recentDays + 1) * DAY;
 

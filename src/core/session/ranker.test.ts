@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { LocalrecError } from '../errors';
+import { topK } from '../ranking/top-k';
+import { buildSessionBundle } from './bundle-builder';
+import { decodeBundle, encodeBundle } from './bundle-format';
+import { emptyBundle } from './empty-bundle';
+import { SessionRanker } from './ranker';
+import type { LogSession } from './types';
+
+const sess = (id: string, items: string[]): LogSession => ({ sessionId: id, events: items.map((itemId, t) => ({ itemId, time: 1.7e9 + t })) });
+// Shoppers go phone → case → charger; laptops → bag; "pop" is clicked by everyone.
+const log: LogSession[] = [];
+for (let i = 0; i < 10; i++) log.push(sess(`p${i}`, ['phone', 'case', 'charger']));
+for (let i = 0; i < 10; i++) log.push(sess(`l${i}`, ['laptop', 'bag']));
+for (let i = 0; i < 30; i++) log.push(sess(`x${i}`, ['pop', `solo${i % 3}`]));
+const ranker = new SessionRanker(decodeBundle(encodeBundle(buildSessionBundle(log, { minSupport: 2 }))));
+const ev = (...ids: string[]) => ids.map((itemId, t) => ({ itemId, time: t }));
+const top = (ids: string[], k = 3) => topK(ranker.score(ev(...ids)), k).map((x) => ranker.itemIds[x.index]);
+
+describe('SessionRanker', () => {
+  it('recommends what follows the last item, and follows the session as it moves', () => {
+    expect(top(['phone'])[0]).toBe('case');
+    expect(top(['phone', 'case']).slice(0, 2)).toContain('charger');
+    expect(top(['phone', 'laptop'])[0]).toBe('bag');
+  });
+
+  it('gives zero to items with no evidence and popularity for an empty session', () => {
+    const s = ranker.score(ev('laptop'));
+    expect(s[ranker.indexOf('solo1')!]).toBeGreaterThanOrEqual(0);
+    expect(Array.from(s).every((x) => x >= 0 && Number.isFinite(x))).toBe(true);
+    const pop = ranker.popularity();
+    expect(ranker.itemIds[topK(pop, 1)[0]!.index]).toBe('pop');
+    expect(topK(ranker.score([]), 1)[0]!.index).toBe(ranker.indexOf('pop'));
+  });
+
+  it('ignores unknown items and reuses the output buffer', () => {
+    const out = new Float32Array(ranker.itemIds.length);
+    expect(ranker.score(ev('nope', 'phone'), out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(ranker.score(ev('phone'))));
+  });
+
+  it('explains a score by the session items behind it, strongest first', () => {
+    const why = ranker.explain(ev('laptop', 'phone'), ranker.indexOf('case')!);
+    expect(why[0]).toMatchObject({ itemId: 'phone', kind: 'next' });
+    expect(why.every((w) => w.itemId === 'phone')).toBe(true);
+    expect(ranker.explain(ev('bag'), ranker.indexOf('bag')!)[0]).toMatchObject({ kind: 'repeat' });
+    expect(() => ranker.explain([], 99)).toThrow(LocalrecError);
+  });
+
+  it('works without a bundle: only the session itself counts', () => {
+    const bare = new SessionRanker(emptyBundle(['a', 'b', 'c']));
+    const s = bare.score(ev('b', 'c'));
+    expect(s[0]).toBe(0);
+    expect(s[2]!).toBeGreaterThan(s[1]!); // the more recent view ranks first
+    expect(new SessionRanker(emptyBundle()).score(ev('a')).length).toBe(0);
+  });
+
+  it('rejects bad parameters', () => {
+    expect(() => new SessionRanker(emptyBundle(), { simWeight: -1 })).toThrow(LocalrecError);
+  });
+});
