@@ -51,6 +51,11 @@ export const RANK_WEIGHTS = {
   prior: 0.15,
   /** How much the session outweighs long-term interest in the query vector while the session is fresh. */
   sessionShare: 0.65,
+  /**
+   * Items the shopper already looked at in this session keep this share of their score: still
+   * candidates (people do go back), but the strip is not filled with what they just saw.
+   */
+  seenDamping: 0.5,
   /** Items bought in the last 30 days are not recommended again. */
   justBoughtMs: 30 * 86_400_000,
 };
@@ -204,10 +209,12 @@ export function rank(inp: RankInputs): Recommendation[] {
       prior: W.prior * catalog.prior[i]!,
     };
   };
+  const seen = new Set(p.session.events.filter((e) => e.type !== 'impression').map((e) => e.itemId));
   const scores = new Float32Array(candidates.length);
   for (let c = 0; c < candidates.length; c++) {
     const s = parts(c);
-    scores[c] = s.similarity + s.category + s.brand + s.priceBand + s.session + s.prior;
+    const damp = seen.has(catalog.items[candidates[c]!]!.id) ? W.seenDamping : 1;
+    scores[c] = damp * (s.similarity + s.category + s.brand + s.priceBand + s.session + s.prior);
   }
   const exclude = (c: number) => {
     const i = candidates[c]!;

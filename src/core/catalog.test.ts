@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseCatalog } from './catalog';
+import { LocalrecError } from './errors';
+import { testCatalogJson } from './testing/fixtures';
+
+function fieldOf(json: unknown): string | undefined {
+  try {
+    parseCatalog(json);
+  } catch (e) {
+    expect((e as LocalrecError).code).toBe('invalid_catalog');
+    return (e as LocalrecError).field;
+  }
+  throw new Error('expected invalid_catalog');
+}
+
+describe('parseCatalog', () => {
+  it('builds a normalised matrix, a prior and an index', () => {
+    const c = parseCatalog(testCatalogJson());
+    expect(c.items).toHaveLength(8);
+    expect(c.dim).toBe(64);
+    expect(c.hashedItems).toBe(8);
+    expect(c.index.get('k3')).toBe(6);
+    const row = c.matrix.subarray(0, 64);
+    expect(row.reduce((s, x) => s + x * x, 0)).toBeCloseTo(1, 5);
+    expect(Math.max(...c.prior)).toBe(1);
+    expect(c.prior[6]).toBe(1); // the most popular item
+  });
+
+  it('uses shipped embeddings and checks their dimension', () => {
+    const json = testCatalogJson();
+    json.items = json.items.slice(0, 2).map((it, i) => ({ ...it, embedding: [i, 1, 0] }));
+    const c = parseCatalog(json);
+    expect(c.dim).toBe(3);
+    expect(c.hashedItems).toBe(0);
+    json.items[1]!.embedding = [1, 2];
+    expect(fieldOf(json)).toBe('items[1].embedding');
+  });
+
+  it('rejects bad catalogs naming the field', () => {
+    expect(fieldOf('nope')).toBe('catalog');
+    expect(fieldOf({ ...testCatalogJson(), format: 'other' })).toBe('format');
+    expect(fieldOf({ ...testCatalogJson(), formatVersion: 2 })).toBe('formatVersion');
+    expect(fieldOf({ ...testCatalogJson(), items: [] })).toBe('items');
+    const json = testCatalogJson();
+    (json.items[2] as unknown as Record<string, unknown>).price = '3';
+    expect(fieldOf(json)).toBe('items[2].price');
+    const dup = testCatalogJson();
+    dup.items[1]!.id = dup.items[0]!.id;
+    expect(fieldOf(dup)).toBe('items[1].id');
+    const cat = testCatalogJson();
+    cat.items[0]!.category = [];
+    expect(fieldOf(cat)).toBe('items[0].category');
+  });
+});

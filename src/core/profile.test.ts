@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseCatalog } from './catalog';
+import { validateEvent } from './events';
+import { affinityAt, applyEvent, emptyProfile, PROFILE_SETTINGS, suppressInterest } from './profile';
+import { T0, testCatalogJson } from './testing/fixtures';
+
+const catalog = parseCatalog(testCatalogJson());
+const ev = (e: Record<string, unknown>, t: number) => validateEvent({ ...e, time: t }, t);
+
+describe('applyEvent', () => {
+  it('weights event types: a cart add says more than a view', () => {
+    const viewed = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'c1' }, T0), catalog);
+    const carted = applyEvent(emptyProfile(64, T0), ev({ type: 'add_to_cart', itemId: 'c1' }, T0), catalog);
+    const key = 'Home > Candles & lights';
+    expect(viewed.categories[key]!.score).toBe(PROFILE_SETTINGS.eventWeight.view);
+    expect(carted.categories[key]!.score).toBe(PROFILE_SETTINGS.eventWeight.add_to_cart);
+    expect(carted.categories.Home!.score).toBe(PROFILE_SETTINGS.eventWeight.add_to_cart);
+    expect(carted.cart).toEqual({ c1: 1 });
+    expect(carted.session.events.at(-1)).toMatchObject({ itemId: 'c1', price: 2.95, quantity: 1 });
+  });
+
+  it('decays affinities with a 30-day half-life and starts a new session after 30 minutes', () => {
+    const p = emptyProfile(64, T0);
+    applyEvent(p, ev({ type: 'view', itemId: 'k1' }, T0), catalog);
+    expect(affinityAt(p.brands.Regency, T0 + PROFILE_SETTINGS.longTermHalfLifeMs)).toBeCloseTo(0.5, 6);
+    expect(p.sessions).toBe(1);
+    applyEvent(p, ev({ type: 'view', itemId: 'k2' }, T0 + 10 * 60_000), catalog);
+    expect(p.sessions).toBe(1);
+    applyEvent(p, ev({ type: 'view', itemId: 'k3' }, T0 + 50 * 60_000), catalog);
+    expect(p.sessions).toBe(2);
+    expect(p.session.events.map((e) => e.itemId)).toEqual(['k3']);
+    expect(p.recent.map((r) => r.itemId)).toEqual(['k1', 'k2', 'k3']);
+  });
+
+  it('moves the session vector toward what was just viewed', () => {
+    const p = emptyProfile(64, T0);
+    applyEvent(p, ev({ type: 'view', itemId: 'k3' }, T0), catalog);
+    applyEvent(p, ev({ type: 'view', itemId: 'c1' }, T0 + 20 * 60_000), catalog);
+    const row = (i: number) => catalog.matrix.subarray(i * 64, i * 64 + 64);
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+    // 20 minutes = two session half-lives: the candle outweighs the bag 4:1.
+    expect(dot(p.session.vector.vector, row(0))).toBeGreaterThan(dot(p.session.vector.vector, row(6)));
+  });
+
+  it('records purchases and empties the cart of what was bought', () => {
+    const p = emptyProfile(64, T0);
+    applyEvent(p, ev({ type: 'add_to_cart', itemId: 'k1', quantity: 2 }, T0), catalog);
+    applyEvent(p, ev({ type: 'add_to_cart', itemId: 'k2' }, T0), catalog);
+    applyEvent(p, ev({ type: 'remove_from_cart', itemId: 'k2' }, T0 + 1), catalog);
+    applyEvent(p, ev({ type: 'purchase', items: [{ itemId: 'k1', quantity: 2, price: 12.75 }], value: 25.5, currency: 'GBP' }, T0 + 2), catalog);
+    expect(p.cart).toEqual({});
+    expect(p.purchases).toEqual([{ time: T0 + 2, value: 25.5, currency: 'GBP', itemIds: ['k1'] }]);
+    expect(p.counts.purchase).toBe(1);
+  });
+
+  it('remembers unknown items without moving affinities', () => {
+    const p = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'ghost' }, T0), catalog);
+    expect(p.recent).toHaveLength(1);
+    expect(p.categories).toEqual({});
+    expect(p.longTerm.weight).toBe(0);
+  });
+
+  it('suppresses a category and everything under it', () => {
+    const p = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'c1' }, T0), catalog);
+    suppressInterest(p, 'category:Home');
+    expect(p.categories).toEqual({});
+    expect(p.suppressed).toEqual(['category:Home']);
+  });
+});

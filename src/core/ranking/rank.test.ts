@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseCatalog } from '../catalog';
+import { LocalrecError } from '../errors';
+import { validateEvent } from '../events';
+import { applyEvent, emptyProfile, suppressInterest, type Profile } from '../profile';
+import { T0, testCatalogJson } from '../testing/fixtures';
+import { candidateIndices, queryVector, rank, similarities, validateRequest, type RecommendRequest, type SessionSignal } from './rank';
+
+const catalog = parseCatalog(testCatalogJson());
+
+function recommend(p: Profile, request: RecommendRequest, now = T0 + 1000, session?: SessionSignal) {
+  const candidates = candidateIndices(catalog, request);
+  const similarity = similarities(catalog, candidates, queryVector(p, catalog, now, request.context));
+  return rank({ catalog, profile: p, request, now, candidates, similarity, session });
+}
+
+function browse(ids: string[], type = 'view'): Profile {
+  const p = emptyProfile(64, T0);
+  ids.forEach((itemId, i) => applyEvent(p, validateEvent({ type, itemId, time: T0 + i }, T0 + i), catalog));
+  return p;
+}
+
+describe('rank', () => {
+  it('falls back to the popularity prior for a new shopper', () => {
+    const out = recommend(emptyProfile(64, T0), { k: 3 });
+    expect(out.map((r) => r.id)).toEqual(['k3', 'k4', 'k1']);
+    expect(out[0]!.reasons[0]!.kind).toBe('popular');
+  });
+
+  it('moves the browsed category to the top and says why', () => {
+    const out = recommend(browse(['c1', 'c2']), { k: 3 });
+    expect(out[0]!.id).toBe('c3'); // the one candle not yet seen (c4 is out of stock)
+    const kinds = out[0]!.reasons.map((r) => r.kind);
+    expect(kinds).toContain('category');
+    expect(kinds).toContain('similar_to');
+    expect(out[0]!.reasons.find((r) => r.kind === 'similar_to')!.text).toMatch(/T-Light Holder, which you viewed/);
+  });
+
+  it('never returns unavailable, excluded, in-cart, just-bought or suppressed items', () => {
+    const p = browse(['c1', 'c2']);
+    applyEvent(p, validateEvent({ type: 'add_to_cart', itemId: 'c2', time: T0 + 10 }, T0 + 10), catalog);
+    applyEvent(p, validateEvent({ type: 'purchase', items: [{ itemId: 'c3', price: 5.95 }], value: 5.95, currency: 'GBP', time: T0 + 20 }, T0 + 20), catalog);
+    const ids = recommend(p, { k: 8, exclude: ['k1'] }).map((r) => r.id);
+    for (const gone of ['c4', 'k1', 'c2', 'c3']) expect(ids).not.toContain(gone);
+    suppressInterest(p, 'category:Home');
+    expect(recommend(p, { k: 8 }).map((r) => r.id).sort()).toEqual(['k3', 'k4']);
+  });
+
+  it('ranks only the given candidates, skipping unknown ids', () => {
+    const out = recommend(browse(['c1']), { k: 5, candidates: ['k1', 'zzz', 'c2'] });
+    expect(out.map((r) => r.id)).toEqual(['c2', 'k1']);
+  });
+
+  it('uses the context item for "more like this" and excludes it', () => {
+    const out = recommend(emptyProfile(64, T0), { k: 2, context: { itemId: 'k1' } });
+    expect(out[0]!.id).toBe('k2');
+    expect(out.map((r) => r.id)).not.toContain('k1');
+    expect(out[0]!.reasons[0]!.kind).toBe('context');
+  });
+
+  it('blends in session-sequence scores with their reason', () => {
+    const scores = new Float32Array(catalog.items.length);
+    scores[catalog.index.get('k4')!] = 3;
+    const session: SessionSignal = { scores, explain: () => [{ itemId: 'k3', weight: 1 }] };
+    const out = recommend(browse(['k3']), { k: 1 }, T0 + 1000, session);
+    expect(out[0]!.id).toBe('k4');
+    expect(out[0]!.reasons.some((r) => r.kind === 'sequence' && r.text.includes('Retrospot Lunch Bag Red'))).toBe(true);
+  });
+});
+
+describe('validateRequest', () => {
+  it('defaults k and rejects bad fields', () => {
+    expect(validateRequest({})).toEqual({ k: 10 });
+    for (const [bad, field] of [[{ k: 0 }, 'k'], [{ k: 2.5 }, 'k'], [{ candidates: 'a' }, 'candidates'], [{ exclude: [1] }, 'exclude']] as const) {
+      try {
+        validateRequest(bad);
+        throw new Error('expected an error');
+      } catch (e) {
+        expect((e as LocalrecError).code).toBe('invalid_argument');
+        expect((e as LocalrecError).field).toBe(field);
+      }
+    }
+  });
+});

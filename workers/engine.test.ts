@@ -1,0 +1,130 @@
+import 'fake-indexeddb/auto';
+import '@tensorflow/tfjs-backend-cpu';
+import { setBackend } from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LocalrecError } from '../src/core/errors';
+import { T0, testCatalogJson } from '../src/core/testing/fixtures';
+import { Engine, type EngineHost } from './engine';
+
+let db = 0;
+const engines: Engine[] = [];
+
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+/** A Node host: cpu backend, and a fetch that serves whatever the test put at each URL. */
+function host(files: Record<string, unknown>, clock = { now: T0 }): EngineHost & { fetched: string[] } {
+  const fetched: string[] = [];
+  return {
+    fetched,
+    now: () => clock.now,
+    chooseBackend: async () => ({ name: 'cpu', measured: [{ name: 'cpu', ms: 0 }] }),
+    async fetch(url) {
+      fetched.push(url);
+      if (!(url in files)) return new Response('not found', { status: 404 });
+      const body = files[url];
+      return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status: 200 });
+    },
+  };
+}
+
+async function start(h: EngineHost, dbName = `test-${++db}`) {
+  const engine = new Engine(h);
+  engines.push(engine);
+  const info = await engine.init({ catalog: '/catalog.json', dbName });
+  return { engine, info, dbName };
+}
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(LocalrecError);
+    return (e as LocalrecError).code;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('Engine', () => {
+  it('loads the catalog, stores events and re-ranks toward what was browsed', async () => {
+    const progress: string[] = [];
+    const engine = new Engine(host({ '/catalog.json': testCatalogJson() }));
+    engines.push(engine);
+    const info = await engine.init({ catalog: '/catalog.json', dbName: `test-${++db}` }, (p) => progress.push(p.status));
+    expect(info).toMatchObject({ catalogVersion: 'test-1', items: 8, hashedItems: 8 });
+    expect(progress).toEqual(expect.arrayContaining(['download', 'progress', 'ready']));
+    const before = await engine.recommend({ k: 3 });
+    expect(before.items[0]!.id).toBe('k3');
+    await engine.track({ type: 'view', itemId: 'c1', time: T0 });
+    await engine.track({ type: 'click', itemId: 'c2', time: T0 + 1 });
+    const after = await engine.recommend({ k: 3 });
+    expect(after.items[0]!.id).toBe('c3');
+    expect(after.backend).toBe('cpu');
+    const profile = await engine.profile();
+    expect(profile.storedEvents).toBe(2);
+    expect(profile.topCategories[0]!.key).toBe('Home > Candles & lights');
+  });
+
+  it('rejects a malformed event and stores nothing for it', async () => {
+    const { engine } = await start(host({ '/catalog.json': testCatalogJson() }));
+    await engine.track({ type: 'view', itemId: 'c1', time: T0 });
+    const before = await engine.profile();
+    expect(await code(engine.track({ type: 'view', itemId: 42 }))).toBe('invalid_event');
+    expect(await code(engine.track({ type: 'purchase', items: [{ itemId: 'c1', price: 1 }], value: -3, currency: 'GBP' }))).toBe('invalid_event');
+    expect(await engine.profile()).toEqual(before);
+  });
+
+  it('keeps the profile across a restart and forgets everything on forget()', async () => {
+    const h = host({ '/catalog.json': testCatalogJson() });
+    const first = await start(h);
+    await first.engine.track({ type: 'add_to_cart', itemId: 'k1', time: T0 });
+    await first.engine.close();
+    const second = await start(h, first.dbName);
+    const p = await second.engine.profile();
+    expect(p.cart).toEqual([{ itemId: 'k1', quantity: 1 }]);
+    expect(p.storedEvents).toBe(1);
+    await second.engine.forget();
+    const wiped = await second.engine.profile();
+    expect(wiped.storedEvents).toBe(0);
+    expect(wiped.cart).toEqual([]);
+    expect(wiped.topCategories).toEqual([]);
+  });
+
+  it('keeps the cached catalog when a new download is invalid or fails', async () => {
+    const files: Record<string, unknown> = { '/catalog.json': testCatalogJson() };
+    const first = await start(host(files));
+    await first.engine.close();
+    files['/catalog.json'] = { ...testCatalogJson({ version: 'test-2' }), items: [{ id: 'x' }] };
+    const second = await start(host(files), first.dbName);
+    expect(second.info.catalogVersion).toBe('test-1');
+    delete files['/catalog.json'];
+    const third = await start(host(files), first.dbName);
+    expect(third.info.catalogVersion).toBe('test-1');
+  });
+
+  it('fails with a typed error when there is no catalog at all', async () => {
+    const engine = new Engine(host({ '/catalog.json': '{not json' }));
+    engines.push(engine);
+    expect(await code(engine.init({ catalog: '/catalog.json', dbName: `test-${++db}` }))).toBe('invalid_catalog');
+  });
+
+  it('validates recommend() and removeInterest() arguments', async () => {
+    const { engine } = await start(host({ '/catalog.json': testCatalogJson() }));
+    expect(await code(engine.recommend({ k: -1 }))).toBe('invalid_argument');
+    expect(await code(engine.removeInterest('colour:red'))).toBe('invalid_argument');
+    await engine.track({ type: 'view', itemId: 'k3', time: T0 });
+    const p = await engine.removeInterest('category:Fashion');
+    expect(p.suppressed).toEqual(['category:Fashion']);
+    expect((await engine.recommend({ k: 8 })).items.map((r) => r.id)).not.toContain('k3');
+  });
+
+  it('rejects calls after close()', async () => {
+    const { engine } = await start(host({ '/catalog.json': testCatalogJson() }));
+    await engine.close();
+    expect(await code(engine.recommend({ k: 1 }))).toBe('destroyed');
+  });
+});
