@@ -2,25 +2,30 @@ import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
 
 /**
- * Two builds from one config:
+ * Three builds from one config:
  * - `--mode demo` (default): the demo storefront in demo/, served by `npm start`; demo/data is
  *   its public folder (catalog, bundle, population parameters);
- * - `--mode lib`: the npm entry (ESM) and the script-tag build (IIFE, `window.localrec`), each with
- *   the engine worker and the tfjs wasm binaries emitted beside it.
+ * - `--mode lib`: the npm entry (ESM, dist/lib/localrec.js);
+ * - `--mode script`: the script-tag build (IIFE defining `window.localrec`, dist/lib/localrec.iife.js).
+ * Both library builds emit the engine worker as dist/lib/localrec-worker.js with its wasm files,
+ * referenced relatively so the folder can be hosted anywhere.
  */
 export default defineConfig(({ mode }) => {
   const worker = { format: 'es' as const };
-  if (mode === 'lib') {
+  if (mode === 'lib' || mode === 'script') {
+    const script = mode === 'script';
     return {
-      worker,
+      base: './',
+      worker: { ...worker, rolldownOptions: { output: { entryFileNames: 'localrec-worker.js', assetFileNames: 'assets/[name]-[hash][extname]' } } },
       build: {
         outDir: 'dist/lib',
-        emptyOutDir: true,
+        emptyOutDir: !script,
+        target: 'es2022',
         lib: {
-          entry: resolve(import.meta.dirname, 'src/index.ts'),
+          entry: resolve(import.meta.dirname, script ? 'src/script-tag.ts' : 'src/index.ts'),
           name: 'localrec',
-          formats: ['es', 'iife'],
-          fileName: (format) => (format === 'es' ? 'localrec.js' : 'localrec.iife.js'),
+          formats: [script ? ('iife' as const) : ('es' as const)],
+          fileName: () => (script ? 'localrec.iife.js' : 'localrec.js'),
         },
       },
     };

@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { openDemo, sdk } from './helpers';
+
+test('the worker, not the main thread, ranks; it reports the backend it measured', async ({ page }) => {
+  const scripts: string[] = [];
+  page.on('response', async (r) => {
+    // The worker's own script is fetched on the page's behalf too; everything else runs on the main thread.
+    if (r.request().resourceType() === 'script' && !/engine\.worker/.test(r.url())) scripts.push(await r.text());
+  });
+  await openDemo(page);
+  const info = await sdk<{ backend: { name: string; measured: { name: string; ms: number | null }[] } }>(page, 'ready');
+  expect(['wasm', 'webgl', 'cpu']).toContain(info.backend.name);
+  expect(info.backend.measured.map((m) => m.name).sort()).toEqual(['cpu', 'wasm', 'webgl']);
+  const fastest = info.backend.measured.filter((m) => m.ms !== null).sort((a, b) => a.ms! - b.ms!)[0]!;
+  expect(info.backend.name).toBe(fastest.name);
+  await expect(page.locator('[data-testid="backend"]')).toHaveText(info.backend.name);
+
+  // TensorFlow.js is not in any script the page itself runs.
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const s of scripts) expect(s).not.toMatch(/registerBackend|tfjs-backend/);
+  const workers = page.workers().filter((w) => /engine\.worker/.test(w.url()));
+  expect(workers).toHaveLength(1);
+  const result = await sdk<{ items: unknown[]; backend: string }>(page, 'recommend', { k: 5 });
+  expect(result.items).toHaveLength(5);
+
+  // Stop the worker: ranking stops with it.
+  await workers[0]!.evaluate(() => (self as unknown as { close(): void }).close());
+  const outcome = await page.evaluate(async () => {
+    const rec = (window as unknown as { localrecDemo: { rec: { recommend(r: unknown): Promise<unknown> } } }).localrecDemo.rec;
+    return Promise.race([rec.recommend({ k: 5 }).then(() => 'answered'), new Promise((r) => setTimeout(() => r('no answer'), 2000))]);
+  });
+  expect(outcome).toBe('no answer');
+});
+
+test('no request leaves the page but the demo\'s own assets and catalog', async ({ page, context, baseURL }) => {
+  const urls: string[] = [];
+  context.on('request', (r) => urls.push(r.url()));
+  await openDemo(page);
+  await page.locator('[data-testid="product"]').first().click();
+  await page.locator('#detail [data-add]').click();
+  await page.locator('#search input').fill('lantern');
+  await page.locator('#search input').press('Enter');
+  await expect(page.locator('#grid-title')).toContainText('lantern');
+  await sdk(page, 'recommend', { k: 10 });
+  const origin = new URL(baseURL!).origin;
+  const foreign = urls.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  expect(foreign).toEqual([]);
+  expect(urls.some((u) => u.endsWith('/catalog.json'))).toBe(true);
+  // Nothing is sent to the store: no POST or beacon.
+  expect(urls.filter((u) => /collect|track|beacon/i.test(new URL(u).pathname))).toEqual([]);
+});
