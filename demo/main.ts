@@ -10,7 +10,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const rec = createLocalrec({
   catalog: new URL('catalog.json', location.href).href,
-  bundle: new URL('bundle.bin', location.href).href,
+  bundle: new URL('session-bundle.bin', location.href).href,
   dbName: 'localrec-demo',
   onProgress(p) {
     const bar = $<HTMLProgressElement>('#progress progress');
