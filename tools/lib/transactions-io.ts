@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { LocalrecError } from '../../src/core/errors';
+import {
+  parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail,
+  type SessionContext, type SessionEvent, type SummaryRow, type Transaction,
+} from '../../src/core/lifecycle/index';
+
+/** Input formats the lifecycle tool reads. */
+export type TransactionFormat = 'cdnow' | 'cdnow-summary' | 'online-retail';
+
+/** Input read from disk: raw transactions, or ready-made summaries. */
+export type LoadedInput =
+  | { format: 'cdnow' | 'online-retail'; transactions: Transaction[] }
+  | { format: 'cdnow-summary'; summaries: SummaryRow[] };
+
+/** Guesses the format from the first line: a CSV header names it, otherwise CDNOW whitespace columns. */
+export function detectFormat(text: string): TransactionFormat {
+  const first = (text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '').toLowerCase();
+  if (first.includes('invoiceno')) return 'online-retail';
+  if (first.includes('frequency') && first.includes('recency')) return 'cdnow-summary';
+  return 'cdnow';
+}
+
+/** Reads and parses an input file; errors name the file. */
+export function loadTransactions(path: string, format?: TransactionFormat): LoadedInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new LocalrecError('invalid_argument', `cannot read ${path}: ${(e as Error).message}`);
+  }
+  const fmt = format ?? detectFormat(text);
+  try {
+    if (fmt === 'cdnow-summary') return { format: fmt, summaries: parseCdnowSummary(text) };
+    if (fmt === 'cdnow') return { format: fmt, transactions: parseCdnowTransactions(text) };
+    return { format: fmt, transactions: parseOnlineRetail(text) };
+  } catch (e) {
+    if (e instanceof LocalrecError) throw new LocalrecError(e.code, `${path}: ${e.message}`, e.field);
+    throw e;
+  }
+}
+
+/** Validates a --format value. */
+export function asFormat(value: string | undefined): TransactionFormat | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'cdnow' || value === 'cdnow-summary' || value === 'online-retail') return value;
+  throw new LocalrecError('invalid_argument', `--format must be cdnow, cdnow-summary or online-retail, got "${value}"`);
+}
+
+/** One labelled Diginetica session, as the purchase-model trainer uses it. */
+export interface LabelledSession {
+  sessionId: string;
+  events: SessionEvent[];
+  context: SessionContext;
+  /** 1 when the session appears in train-purchases.csv. */
+  label: 0 | 1;
+}
+
+function readSemicolonCsv(path: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) throw new LocalrecError('invalid_data', `${path} is empty`);
+  return { header: lines[0]!.split(';'), rows: lines.slice(1).map((l) => l.split(';')) };
+}
+
+function columns(path: string, header: string[], names: string[]): number[] {
+  return names.map((n) => {
+    const k = header.indexOf(n);
+    if (k < 0) throw new LocalrecError('invalid_data', `${path}: missing column "${n}" (header: ${header.join(';')})`);
+    return k;
+  });
+}
+
+const DAY_MS = 86_400_000;
+
+function dateMs(path: string, line: number, text: string): number {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !Number.isFinite(ms)) {
+    throw new LocalrecError('invalid_data', `${path} line ${line}: eventdate must be YYYY-MM-DD, got "${text}"`);
+  }
+  return ms;
+}
+
+/**
+ * Reads the Diginetica sample (train-item-views.csv, train-purchases.csv, product-categories.csv)
+ * into labelled view sessions. In buying sessions, views timed after the first purchase are
+ * dropped so the features only see what happened before the label. A known user's
+ * days-since-last-purchase comes from their purchases on earlier days; anonymous users count
+ * as never having purchased, as a fresh on-device profile would.
+ */
+export function loadDigineticaSessions(dir: string): LabelledSession[] {
+  const viewsPath = `${dir}/train-item-views.csv`;
+  const purchasesPath = `${dir}/train-purchases.csv`;
+  const categoriesPath = `${dir}/product-categories.csv`;
+  const cats = readSemicolonCsv(categoriesPath);
+  const [cItem, cCat] = columns(categoriesPath, cats.header, ['itemId', 'categoryId']) as [number, number];
+  const categoryOf = new Map(cats.rows.map((r) => [r[cItem]!, r[cCat]!]));
+
+  const purchases = readSemicolonCsv(purchasesPath);
+  const [pSession, pUser, pTime, pDate] = columns(purchasesPath, purchases.header, ['sessionId', 'userId', 'timeframe', 'eventdate']) as [number, number, number, number];
+  const firstPurchaseTime = new Map<string, number>();
+  const userPurchaseDays = new Map<string, number[]>();
+  purchases.rows.forEach((r, i) => {
+    const t = Number(r[pTime]);
+    if (!Number.isFinite(t)) throw new LocalrecError('invalid_data', `${purchasesPath} line ${i + 2}: timeframe must be a number`);
+    const s = r[pSession]!;
+    firstPurchaseTime.set(s, Math.min(firstPurchaseTime.get(s) ?? Infinity, t));
+    const user = r[pUser]!;
+    if (user !== 'NA' && user !== '') {
+      const days = userPurchaseDays.get(user) ?? [];
+      days.push(dateMs(purchasesPath, i + 2, r[pDate]!) / DAY_MS);
+      userPurchaseDays.set(user, days);
+    }
+  });
+
+  const views = readSemicolonCsv(viewsPath);
+  const [vSession, vUser, vItem, vTime, vDate] = columns(viewsPath, views.header, ['session_id', 'user_id', 'item_id', 'timeframe', 'eventdate']) as [number, number, number, number, number];
+  const sessions = new Map<string, { user: string; day: number; events: SessionEvent[] }>();
+  views.rows.forEach((r, i) => {
+    const line = i + 2;
+    const t = Number(r[vTime]);
+    if (!Number.isFinite(t)) throw new LocalrecError('invalid_data', `${viewsPath} line ${line}: timeframe must be a number`);
+    const id = r[vSession]!;
+    const start = dateMs(viewsPath, line, r[vDate]!);
+    let s = sessions.get(id);
+    if (!s) sessions.set(id, (s = { user: r[vUser]!, day: start / DAY_MS, events: [] }));
+    if (t > (firstPurchaseTime.get(id) ?? Infinity)) return;
+    const item = r[vItem]!;
+    const category = categoryOf.get(item);
+    s.events.push({ type: 'view', itemId: item, ...(category !== undefined ? { category } : {}), time: start + t });
+  });
+
+  const out: LabelledSession[] = [];
+  for (const [sessionId, s] of sessions) {
+    const earlier = (userPurchaseDays.get(s.user) ?? []).filter((d) => d < s.day);
+    const daysSinceLastPurchase = earlier.length > 0 ? s.day - Math.max(...earlier) : null;
+    out.push({
+      sessionId,
+      events: s.events,
+      context: { daysSinceLastPurchase, pAlive: null },
+      label: firstPurchaseTime.has(sessionId) ? 1 : 0,
+    });
+  }
+  return out;
+}
