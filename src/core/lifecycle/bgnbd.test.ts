@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bgnbdLogLikelihood, conditionalExpectedPurchases, expectedPurchases, fitBgNbd, pAlive,
@@ -78,6 +79,32 @@ describe('BG/NBD with the published CDNOW parameters', () => {
     expect(total).toBeCloseTo(1, 9);
     expect(mean).toBeCloseTo(expectedPurchases(PUBLISHED, 39), 6);
     expect(probabilityOfPurchases(PUBLISHED, 0, 0)).toBe(1);
+  });
+
+  it('E[Y] is finite, non-negative and no larger at a shorter horizon, over random inputs (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          r: fc.double({ min: 0.01, max: 10, noNaN: true }),
+          alpha: fc.double({ min: 0.01, max: 100, noNaN: true }),
+          a: fc.double({ min: 0.05, max: 20, noNaN: true }),
+          b: fc.double({ min: 0.05, max: 20, noNaN: true }),
+        }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        fc.double({ min: 0.1, max: 500, noNaN: true }),
+        (params, x, frac, T, t) => {
+          const s = { x, tx: x === 0 ? 0 : frac * T, T };
+          const long = conditionalExpectedPurchases(params, t, s);
+          const short = conditionalExpectedPurchases(params, t / 2, s);
+          expect(Number.isFinite(long)).toBe(true);
+          expect(short).toBeGreaterThanOrEqual(-1e-9);
+          expect(long).toBeGreaterThanOrEqual(short - 1e-9 * Math.max(1, long));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects bad arguments', () => {
