@@ -23,6 +23,12 @@ export interface BuildOptions {
   readonly simLengthNorm: number;
   /** Similar graph: a neighbour's score is divided by its session count^simPopNorm (idf-like). */
   readonly simPopNorm: number;
+  /**
+   * Similar graph: weight of two-hop neighbours (a→b→c adds w(a,b)·w(b,c)·simHops). Computed from
+   * pairs that already passed minSupport, so it publishes nothing new about any session, and it
+   * gives rare items neighbours their own few sessions cannot.
+   */
+  readonly simHops: number;
   /** Days at the end of the log that `recentPopularity` counts. */
   readonly recentDays: number;
   /** Catalog items to include even without events (they get a slot but no evidence). */
@@ -32,13 +38,14 @@ export interface BuildOptions {
 /** Defaults of {@link BuildOptions}. */
 export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
   minSupport: 2,
-  neighbours: 40,
+  neighbours: 60,
   ruleSteps: 20,
-  simWindow: 20,
-  simDecay: 3,
-  simBackward: 0.5,
+  simWindow: 23,
+  simDecay: 2,
+  simBackward: 1,
   simLengthNorm: 0.5,
-  simPopNorm: 0.3,
+  simPopNorm: 0.4,
+  simHops: 0.5,
   recentDays: 1,
 };
 
@@ -69,6 +76,8 @@ export function buildSessionBundle(sessions: readonly LogSession[], options: Par
   const pop = new Float64Array(n);
   const recent = new Float64Array(n);
   const itemSessions = new Float64Array(n);
+  const recentSessions = new Float64Array(n);
+  const seenRecent = new Int32Array(n).fill(-1);
   const rules = new PairTable();
   const sim = new PairTable();
   const seen = new Int32Array(n).fill(-1);
@@ -82,7 +91,13 @@ export function buildSessionBundle(sessions: readonly LogSession[], options: Par
     for (let v = 0; v < len; v++) {
       const b = items[v]!;
       pop[b]! += 1;
-      if (s.events[v]!.time >= recentFrom) recent[b]! += 1;
+      if (s.events[v]!.time >= recentFrom) {
+        recent[b]! += 1;
+        if (seenRecent[b] !== sid) {
+          seenRecent[b] = sid;
+          recentSessions[b]! += 1;
+        }
+      }
       if (seen[b] !== sid) {
         seen[b] = sid;
         itemSessions[b]! += 1;
@@ -103,10 +118,8 @@ export function buildSessionBundle(sessions: readonly LogSession[], options: Par
   // Items seen in fewer than minSupport sessions keep their id (the catalog is public) but
   // publish no popularity.
   for (let i = 0; i < n; i++) {
-    if (itemSessions[i]! < o.minSupport) {
-      pop[i] = 0;
-      recent[i] = 0;
-    }
+    if (itemSessions[i]! < o.minSupport) pop[i] = 0;
+    if (recentSessions[i]! < o.minSupport) recent[i] = 0;
   }
   const simScale = (b: number): number => Math.pow(Math.max(itemSessions[b]!, 1), -o.simPopNorm);
   const meta: BundleMeta = { lastDay, recentDays: o.recentDays, minSupport: o.minSupport };
@@ -115,9 +128,39 @@ export function buildSessionBundle(sessions: readonly LogSession[], options: Par
     popularity: scaleToMax(pop),
     recentPopularity: scaleToMax(recent),
     next: rules.toGraph(n, o.neighbours, o.minSupport, () => 1),
-    similar: sim.toGraph(n, o.neighbours, o.minSupport, simScale),
+    similar: expandTwoHop(sim.toGraph(n, o.neighbours, o.minSupport, simScale), o.simHops, o.neighbours),
     meta,
   };
+}
+
+/** Adds two-hop neighbours with weight `lambda`, keeps the `keep` strongest, rescales rows to max 1. */
+function expandTwoHop(g: NeighbourGraph, lambda: number, keep: number): NeighbourGraph {
+  if (lambda <= 0) return g;
+  const n = g.offsets.length - 1;
+  const offsets = new Uint32Array(n + 1);
+  const targets: number[] = [];
+  const weights: number[] = [];
+  const acc = new Map<number, number>();
+  for (let a = 0; a < n; a++) {
+    acc.clear();
+    for (let k = g.offsets[a]!; k < g.offsets[a + 1]!; k++) acc.set(g.targets[k]!, g.weights[k]!);
+    for (let k = g.offsets[a]!; k < g.offsets[a + 1]!; k++) {
+      const b = g.targets[k]!;
+      const w = lambda * g.weights[k]!;
+      for (let j = g.offsets[b]!; j < g.offsets[b + 1]!; j++) {
+        const c = g.targets[j]!;
+        if (c !== a) acc.set(c, (acc.get(c) ?? 0) + w * g.weights[j]!);
+      }
+    }
+    const kept = [...acc].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, keep);
+    const max = kept[0]?.[1] ?? 1;
+    for (const [b, w] of kept) {
+      targets.push(b);
+      weights.push(w / max);
+    }
+    offsets[a + 1] = targets.length;
+  }
+  return { offsets, targets: Uint32Array.from(targets), weights: Float32Array.from(weights) };
 }
 
 function scaleToMax(v: Float64Array): Float32Array {

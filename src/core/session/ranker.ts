@@ -28,14 +28,14 @@ export interface RankerParams {
 /** Defaults of {@link RankerParams}. */
 export const DEFAULT_RANKER_PARAMS: RankerParams = {
   maxEvents: 20,
-  nextWeight: 1,
-  nextDecay: 0.3,
+  nextWeight: 0.5,
+  nextDecay: 0.13,
   simWeight: 0.5,
-  simDecay: 0.6,
-  repeatWeight: 0.5,
-  repeatDecay: 0.7,
-  popWeight: 0.01,
-  recentShare: 0.5,
+  simDecay: 0.35,
+  repeatWeight: 1,
+  repeatDecay: 0.5,
+  popWeight: 0.001,
+  recentShare: 0,
   dedupe: 0,
 };
 
