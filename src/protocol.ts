@@ -5,9 +5,10 @@
 import type { CatalogJson } from './core/catalog';
 import { LocalrecError, type LocalrecErrorCode } from './core/errors';
 import type { TrackEvent } from './core/events';
+import type { LifecycleStage, Prediction, StageThresholds } from './core/predict';
 import type { Recommendation, RecommendRequest } from './core/ranking/rank';
 
-export type { TrackEvent, RecommendRequest, Recommendation };
+export type { TrackEvent, RecommendRequest, Recommendation, Prediction, LifecycleStage };
 
 /** Which TensorFlow.js backend ranks, and what the start-up measurement saw (ms per scoring pass). */
 export interface BackendReport {
@@ -23,6 +24,11 @@ export type Progress =
   | { status: 'cached'; version: string }
   | { status: 'ready'; version: string; items: number };
 
+/** What the worker tells the page without being asked. */
+export type EngineEvent =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'stage'; from: LifecycleStage | null; to: LifecycleStage; prediction: Prediction };
+
 export interface EngineOptions {
   /** Catalog URL (absolute, or relative to the page) or the catalog object itself. */
   catalog: string | CatalogJson;
@@ -30,6 +36,12 @@ export interface EngineOptions {
   bundle?: string;
   /** IndexedDB database name; one per store. */
   dbName?: string;
+  /** Population parameters for the lifecycle model (URL or object, as `npm run fit-lifecycle -- --out` writes). */
+  lifecycle?: string | object;
+  /** Session purchase-probability model (URL or object, as `npm run train-purchase-model -- --out` writes). */
+  purchaseModel?: string | object;
+  /** Overrides of the lifecycle stage thresholds (see DEFAULT_STAGE_THRESHOLDS). */
+  stageThresholds?: Partial<StageThresholds>;
   /** Force a backend instead of measuring (tests and diagnostics). */
   backend?: BackendReport['name'];
 }
@@ -43,6 +55,8 @@ export interface ReadyInfo {
   bundleItems: number;
   /** Why the bundle was not used, when one was asked for and failed. */
   bundleError?: string;
+  /** Whether predict() can run (lifecycle parameters and purchase model loaded), or why not. */
+  lifecycle: { ready: true } | { ready: false; reason: string };
   startupMs: number;
 }
 
@@ -75,10 +89,11 @@ export interface TrackResult { stored: true; id: number }
 
 /** What the worker exposes through comlink. Every method validates its input itself. */
 export interface EngineApi {
-  init(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo>;
+  init(options: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo>;
   track(event: unknown): Promise<TrackResult>;
   recommend(request: unknown): Promise<RecommendResult>;
   profile(): Promise<ProfileSnapshot>;
+  predict(): Promise<Prediction>;
   removeInterest(interest: unknown): Promise<ProfileSnapshot>;
   forget(): Promise<void>;
   close(): Promise<void>;

@@ -54,7 +54,7 @@ describe('Engine', () => {
     const progress: string[] = [];
     const engine = new Engine(host({ '/catalog.json': testCatalogJson() }));
     engines.push(engine);
-    const info = await engine.init({ catalog: '/catalog.json', dbName: `test-${++db}` }, (p) => progress.push(p.status));
+    const info = await engine.init({ catalog: '/catalog.json', dbName: `test-${++db}` }, (e) => { if (e.type === 'progress') progress.push(e.progress.status); });
     expect(info).toMatchObject({ catalogVersion: 'test-1', items: 8, hashedItems: 8 });
     expect(progress).toEqual(expect.arrayContaining(['download', 'progress', 'ready']));
     const before = await engine.recommend({ k: 3 });
@@ -120,6 +120,32 @@ describe('Engine', () => {
     const p = await engine.removeInterest('category:Fashion');
     expect(p.suppressed).toEqual(['category:Fashion']);
     expect((await engine.recommend({ k: 8 })).items.map((r) => r.id)).not.toContain('k3');
+  });
+
+  it('predicts with the shipped lifecycle files and announces a stage change once', async () => {
+    const { readFileSync } = await import('node:fs');
+    const files = {
+      '/catalog.json': testCatalogJson(),
+      '/lifecycle.json': JSON.parse(readFileSync('demo/data/lifecycle-params.json', 'utf8')),
+      '/model.json': JSON.parse(readFileSync('demo/data/purchase-model.json', 'utf8')),
+    };
+    const events: { type: string; from?: unknown; to?: unknown }[] = [];
+    const engine = new Engine(host(files));
+    engines.push(engine);
+    const info = await engine.init({ catalog: '/catalog.json', lifecycle: '/lifecycle.json', purchaseModel: '/model.json', dbName: `test-${++db}` }, (e) => events.push(e));
+    expect(info.lifecycle).toEqual({ ready: true });
+    expect((await engine.predict()).stage).toBe('new');
+    await engine.track({ type: 'view', itemId: 'k1', time: T0 });
+    await engine.track({ type: 'purchase', items: [{ itemId: 'k1', price: 12.75 }], value: 12.75, currency: 'GBP', time: T0 + 1 });
+    const stages = events.filter((e) => e.type === 'stage');
+    expect(stages).toEqual([expect.objectContaining({ from: null, to: 'new' })]);
+    expect((await engine.predict()).pAlive).toBe(1);
+  });
+
+  it('says why predict() is unavailable without lifecycle files', async () => {
+    const { engine, info } = await start(host({ '/catalog.json': testCatalogJson() }));
+    expect(info.lifecycle.ready).toBe(false);
+    expect(await code(engine.predict())).toBe('not_ready');
   });
 
   it('rejects calls after close()', async () => {

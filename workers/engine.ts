@@ -1,10 +1,14 @@
 import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
 import { LocalrecError } from '../src/core/errors';
 import { validateEvent } from '../src/core/events';
+import {
+  learnFromClosedSession, parseLifecyclePopulation, parsePurchaseModel, predict,
+  type LifecyclePopulation, type LifecycleStage, type Prediction, type PurchaseModel, type StageThresholds,
+} from '../src/core/predict';
 import { affinityAt, applyEvent, emptyProfile, suppressInterest, type Profile } from '../src/core/profile';
 import { candidateIndices, queryVector, rank, validateRequest, type SessionSignal } from '../src/core/ranking/rank';
 import type {
-  BackendReport, EngineApi, EngineOptions, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, TrackResult,
+  BackendReport, EngineApi, EngineEvent, EngineOptions, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, TrackResult,
 } from '../src/protocol';
 import { TfScorer } from './scorer';
 import { Store } from './store';
@@ -34,6 +38,9 @@ export class Engine implements EngineApi {
   private scorer: TfScorer | undefined;
   private backend: BackendReport | undefined;
   private bundle: BundleRanker | undefined;
+  private lifecycle: { population: LifecyclePopulation; model: PurchaseModel; thresholds: Partial<StageThresholds> } | undefined;
+  private lifecycleError = 'no lifecycle parameters or purchase model were given to createLocalrec()';
+  private notify: ((e: EngineEvent) => void) | undefined;
   private started: Promise<ReadyInfo> | undefined;
   private closed = false;
   // One write at a time, so profile updates apply in the order track() was called.
@@ -45,8 +52,9 @@ export class Engine implements EngineApi {
     return this.host.now?.() ?? Date.now();
   }
 
-  init(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo> {
-    this.started ??= this.start(options, onProgress);
+  init(options: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo> {
+    this.notify = notify;
+    this.started ??= this.start(options, notify ? (progress) => notify({ type: 'progress', progress }) : undefined);
     return this.started;
   }
 
@@ -68,12 +76,31 @@ export class Engine implements EngineApi {
         bundleError = e instanceof Error ? e.message : String(e);
       }
     }
+    await this.loadLifecycle(options);
     onProgress?.({ status: 'ready', version: this.catalog.version, items: this.catalog.items.length });
     return {
       catalogVersion: this.catalog.version, items: this.catalog.items.length, hashedItems: this.catalog.hashedItems,
       backend: this.backend, bundleItems: this.bundle?.items ?? 0, startupMs: Math.round(performance.now() - t0),
       ...(bundleError ? { bundleError } : {}),
+      lifecycle: this.lifecycle ? { ready: true } : { ready: false, reason: this.lifecycleError },
     };
+  }
+
+  /** Lifecycle parameters and the purchase model are optional: without them predict() says why. */
+  private async loadLifecycle(options: EngineOptions): Promise<void> {
+    if (options.lifecycle === undefined || options.purchaseModel === undefined) return;
+    const load = async (source: string | object) => {
+      if (typeof source !== 'string') return source;
+      const res = await this.host.fetch(source);
+      if (!res.ok) throw new LocalrecError('catalog_fetch_failed', `${source} answered HTTP ${res.status}.`);
+      return res.json() as Promise<unknown>;
+    };
+    try {
+      const [population, model] = await Promise.all([load(options.lifecycle), load(options.purchaseModel)]);
+      this.lifecycle = { population: parseLifecyclePopulation(population), model: parsePurchaseModel(model), thresholds: options.stageThresholds ?? {} };
+    } catch (e) {
+      this.lifecycleError = e instanceof Error ? e.message : String(e);
+    }
   }
 
   /** A fresh download wins; if it fails or is invalid, the cached catalog for this source is used. */
@@ -134,14 +161,29 @@ export class Engine implements EngineApi {
     return { store: this.store!, catalog: this.catalog!, profile: this.profileState!, scorer: this.scorer! };
   }
 
+  /** For readers: waits for queued writes, so a read sees every track() called before it. */
+  private async settled(): Promise<{ store: Store; catalog: Catalog; profile: Profile; scorer: TfScorer }> {
+    await this.ready();
+    await this.writes;
+    return this.ready();
+  }
+
   async track(input: unknown): Promise<TrackResult> {
     const event = validateEvent(input, this.now());
     const run = this.writes.then(async () => {
       const { store, catalog, profile } = await this.ready();
       // Update a copy and swap it in only once stored: a failed write leaves memory and disk as they were.
-      const next = applyEvent(structuredClone(profile), event, catalog);
+      const next = structuredClone(profile);
+      const life = this.lifecycle;
+      if (life) {
+        const personal = learnFromClosedSession(next, life.population, life.model, event.time, next.personalModel);
+        if (personal) next.personalModel = personal;
+      }
+      applyEvent(next, event, catalog);
+      const change = this.stageChange(next);
       const id = await store.appendEvent(event, next);
       this.profileState = next;
+      if (change) this.notify?.(change);
       return { stored: true as const, id };
     });
     this.writes = run.catch(() => undefined);
@@ -150,8 +192,7 @@ export class Engine implements EngineApi {
 
   async recommend(input: unknown): Promise<RecommendResult> {
     const request = validateRequest(input);
-    const { catalog, profile, scorer } = await this.ready();
-    await this.writes;
+    const { catalog, profile, scorer } = await this.settled();
     const t0 = performance.now();
     const now = this.now();
     const candidates = candidateIndices(catalog, request);
@@ -161,8 +202,29 @@ export class Engine implements EngineApi {
     return { items, backend: this.backend!.name, tookMs: Math.round((performance.now() - t0) * 100) / 100 };
   }
 
+  /** Sets `p.stage` and returns the event to announce when the lifecycle stage moved. */
+  private stageChange(p: Profile): EngineEvent | undefined {
+    if (!this.lifecycle) return undefined;
+    const prediction = this.prediction(p);
+    const from = (p.stage ?? null) as LifecycleStage | null;
+    if (from === prediction.stage) return undefined;
+    p.stage = prediction.stage;
+    return { type: 'stage', from, to: prediction.stage, prediction };
+  }
+
+  private prediction(p: Profile): Prediction {
+    const { population, model, thresholds } = this.lifecycle!;
+    return predict(p, population, model, this.now(), thresholds, p.personalModel);
+  }
+
+  async predict(): Promise<Prediction> {
+    const { profile } = await this.settled();
+    if (!this.lifecycle) throw new LocalrecError('not_ready', `predict() is unavailable: ${this.lifecycleError}.`);
+    return this.prediction(profile);
+  }
+
   async profile(): Promise<ProfileSnapshot> {
-    const { store, catalog, profile } = await this.ready();
+    const { store, catalog, profile } = await this.settled();
     return snapshot(profile, catalog, await store.countEvents(), this.now());
   }
 

@@ -1,9 +1,12 @@
 import { transferHandlers, wrap, proxy, releaseProxy, type Remote } from 'comlink';
 import { LocalrecError } from '../core/errors';
 import {
-  installErrorTransfer, type EngineApi, type EngineOptions, type ProfileSnapshot, type Progress, type ReadyInfo,
-  type RecommendRequest, type RecommendResult, type TrackEvent, type TrackResult,
+  installErrorTransfer, type EngineApi, type EngineEvent, type EngineOptions, type LifecycleStage, type Prediction,
+  type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type TrackEvent, type TrackResult,
 } from '../protocol';
+
+/** Announced when the shopper's lifecycle stage moves (new → active, active → at-risk, ...). */
+export interface StageChange { from: LifecycleStage | null; to: LifecycleStage; prediction: Prediction }
 
 export interface LocalrecOptions extends EngineOptions {
   /** Called with catalog download progress (plain data, for a progress bar). */
@@ -22,6 +25,13 @@ export interface Localrec {
   recommend(request?: Partial<RecommendRequest>): Promise<RecommendResult>;
   /** A readable snapshot of what the SDK believes about this shopper. */
   profile(): Promise<ProfileSnapshot>;
+  /**
+   * Lifecycle figures for this shopper, each with its reason: P(alive), expected purchases and
+   * value, P(purchase in this session), stage. Needs `lifecycle` and `purchaseModel` options.
+   */
+  predict(): Promise<Prediction>;
+  /** Calls `listener` whenever the lifecycle stage changes; returns a function that unsubscribes. */
+  onStageChange(listener: (change: StageChange) => void): () => void;
   /** Removes an interest listed in `profile()` ("category:Home > Candles", "brand:Regency"); ranking then respects it. */
   removeInterest(interest: string): Promise<ProfileSnapshot>;
   /** Wipes everything stored on this device (events, profile, caches). */
@@ -43,7 +53,12 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
   const alive = () => {
     if (destroyed) throw new LocalrecError('destroyed', 'This localrec instance was destroyed; call createLocalrec() again.');
   };
-  const started = engine.init(engineOptions, onProgress ? proxy(onProgress) : undefined);
+  const stageListeners = new Set<(change: StageChange) => void>();
+  const notify = (e: EngineEvent) => {
+    if (e.type === 'progress') onProgress?.(e.progress);
+    else for (const listener of stageListeners) listener({ from: e.from, to: e.to, prediction: e.prediction });
+  };
+  const started = engine.init(engineOptions, proxy(notify));
   // Nobody may call ready(): keep an early failure from surfacing as an unhandled rejection.
   started.catch(() => undefined);
 
@@ -63,6 +78,14 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
       alive();
       return engine.profile();
     },
+    async predict() {
+      alive();
+      return engine.predict();
+    },
+    onStageChange(listener) {
+      stageListeners.add(listener);
+      return () => stageListeners.delete(listener);
+    },
     async removeInterest(interest) {
       alive();
       return engine.removeInterest(interest);
@@ -74,6 +97,7 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
     async destroy() {
       if (destroyed) return;
       destroyed = true;
+      stageListeners.clear();
       try {
         await engine.close();
       } finally {

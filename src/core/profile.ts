@@ -28,6 +28,10 @@ export interface Profile {
   cart: Record<string, number>;
   /** Interests the shopper removed ("category:Home > Candles", "brand:Regency"); ranking drops them. */
   suppressed: string[];
+  /** The lifecycle stage last reported to the page, so a change is announced once. */
+  stage?: string;
+  /** The shopper's own adjustment of the shipped purchase model (see predict.ts). */
+  personalModel?: { weights: number[]; bias: number; sessions: number };
 }
 
 export interface DecayedVector { vector: Float32Array; weight: number; time: number }
