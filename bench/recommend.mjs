@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 
 const port = Number(process.env.BENCH_PORT ?? 5181);
-const server = spawn('npx', ['vite', 'preview', '--mode', 'demo', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--mode', 'demo', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
 const url = `http://127.0.0.1:${port}/`;
 for (let i = 0; i < 100; i++) {
   try { if ((await fetch(url)).ok) break; } catch { /* not up yet */ }

@@ -4,6 +4,7 @@
  * strip and the side panel re-render after each one.
  */
 import { createLocalrec, LocalrecError, type CatalogItem, type CatalogJson, type Recommendation } from '../src/index';
+import { bars, gauge, sparkline } from './charts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -11,6 +12,8 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const rec = createLocalrec({
   catalog: new URL('catalog.json', location.href).href,
   bundle: new URL('session-bundle.bin', location.href).href,
+  lifecycle: new URL('lifecycle-params.json', location.href).href,
+  purchaseModel: new URL('purchase-model.json', location.href).href,
   dbName: 'localrec-demo',
   onProgress(p) {
     const bar = $<HTMLProgressElement>('#progress progress');
@@ -32,6 +35,16 @@ let currency = 'GBP';
 let category: string | undefined;
 let query = '';
 let lastRecommend = { tookMs: 0, backend: '' };
+// P(purchase) after each event of this visit, for the sparkline.
+const purchaseHistory: number[] = [];
+
+// A lifecycle team would trigger its retention offer here; the demo just shows the change.
+rec.onStageChange(({ from, to }) => {
+  if (from === null) return; // the first stage seen is not a change
+  const banner = $('#stage-banner');
+  banner.hidden = false;
+  banner.textContent = `Stage changed: ${from} → ${to}${to === 'at-risk' || to === 'lapsed' ? ' (a retention offer would show now)' : ''}`;
+});
 
 const money = (v: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(v);
 // A colour per category stands in for product photos (the data set has none).
@@ -92,9 +105,25 @@ async function renderPanel(): Promise<void> {
   $('#cart-count').textContent = String(p.cart.reduce((s, c) => s + c.quantity, 0));
 }
 
+async function renderLifecycle(): Promise<void> {
+  const p = await rec.predict();
+  if (purchaseHistory.at(-1) !== p.purchaseProbability) purchaseHistory.push(p.purchaseProbability);
+  const r = p.reasons;
+  $('#lifecycle').innerHTML = `
+    <div class="figure"><span>Stage</span><span class="stage stage-${p.stage}" data-testid="stage">${p.stage}</span>${p.highValue ? '<span class="chip">high value</span>' : ''}</div>
+    <div class="figure"><span>P(alive)</span><span data-testid="p-alive" data-value="${p.pAlive ?? ''}">${p.pAlive === null ? 'n/a' : gauge(p.pAlive, '#15803d', 'P(alive)')}</span></div>
+    <div class="figure"><span>Expected purchases</span>${bars([{ label: '30 d', value: p.expectedPurchases30d }, { label: '90 d', value: p.expectedPurchases90d }])}</div>
+    ${p.expectedValue90d === undefined ? '' : `<div class="figure"><span>Expected value, 90 d</span><span>${money(p.expectedValue90d)}</span></div>`}
+    <div class="figure"><span>Buying this visit</span><span data-testid="purchase-probability" data-value="${p.purchaseProbability}">${gauge(p.purchaseProbability, '#7c3aed', 'purchase probability')}</span></div>
+    <div>${sparkline(purchaseHistory)}</div>
+    <ul class="reasons" data-testid="reasons">${[...new Set([r.history, r.pAlive, r.expectedPurchases, r.expectedValue, r.purchaseProbability, r.stage])]
+      .filter((x): x is string => !!x).map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`;
+}
+
 async function refresh(): Promise<void> {
   await renderRecs();
   await renderPanel();
+  await renderLifecycle();
 }
 
 function report(e: unknown): void {
@@ -175,6 +204,8 @@ $('#search').addEventListener('submit', (ev) => {
 });
 $('#cart-button').addEventListener('click', () => void openCart().catch(report));
 $('#forget').addEventListener('click', () => {
+  purchaseHistory.length = 0;
+  $('#stage-banner').hidden = true;
   rec.forget().then(refresh).catch(report);
 });
 
