@@ -69,3 +69,19 @@ test('a malformed event is rejected with a typed error and the page goes on work
   await expect.poll(async () => (await sdk<{ storedEvents: number }>(page, 'profile')).storedEvents).toBeGreaterThan(after.storedEvents);
   expect(errors).toEqual([]);
 });
+
+test('removing an interest in the panel takes its category out of the recommendations', async ({ page }) => {
+  await openDemo(page);
+  const target = 'Kids > Toys & crafts';
+  await page.getByRole('button', { name: target }).click();
+  for (let i = 0; i < 3; i++) {
+    await page.locator('[data-testid="product"]').nth(i).click();
+    await page.locator('#detail [data-close]').click();
+  }
+  await expect.poll(async () => (await recCategories(page)).filter((c) => c === target).length).toBeGreaterThan(2);
+  await page.locator(`[data-remove="category:${target}"]`).click();
+  await expect.poll(async () => (await recCategories(page)).filter((c) => c === target).length).toBe(0);
+  const p = await sdk<{ suppressed: string[]; topCategories: { key: string }[] }>(page, 'profile');
+  expect(p.suppressed).toContain(`category:${target}`);
+  expect(p.topCategories.map((c) => c.key)).not.toContain(target);
+});

@@ -83,6 +83,8 @@ export interface ProfileSnapshot {
   cart: { itemId: string; quantity: number }[];
   purchases: { count: number; totalValue: number; last: number | null };
   suppressed: string[];
+  /** Lifecycle figures with reasons (as predict() gives), or null without lifecycle parameters. */
+  lifecycle: Prediction | null;
 }
 
 export interface TrackResult { stored: true; id: number }

@@ -140,12 +140,14 @@ describe('Engine', () => {
     const stages = events.filter((e) => e.type === 'stage');
     expect(stages).toEqual([expect.objectContaining({ from: null, to: 'new' })]);
     expect((await engine.predict()).pAlive).toBe(1);
+    expect((await engine.profile()).lifecycle).toMatchObject({ stage: 'new', pAlive: 1 });
   });
 
   it('says why predict() is unavailable without lifecycle files', async () => {
     const { engine, info } = await start(host({ '/catalog.json': testCatalogJson() }));
     expect(info.lifecycle.ready).toBe(false);
     expect(await code(engine.predict())).toBe('not_ready');
+    expect((await engine.profile()).lifecycle).toBeNull();
   });
 
   it('rejects calls after close()', async () => {

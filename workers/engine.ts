@@ -225,7 +225,11 @@ export class Engine implements EngineApi {
 
   async profile(): Promise<ProfileSnapshot> {
     const { store, catalog, profile } = await this.settled();
-    return snapshot(profile, catalog, await store.countEvents(), this.now());
+    return this.snapshot(profile, catalog, await store.countEvents());
+  }
+
+  private snapshot(p: Profile, catalog: Catalog, storedEvents: number): ProfileSnapshot {
+    return { ...readableProfile(p, catalog, storedEvents, this.now()), lifecycle: this.lifecycle ? this.prediction(p) : null };
   }
 
   async removeInterest(interest: unknown): Promise<ProfileSnapshot> {
@@ -237,7 +241,7 @@ export class Engine implements EngineApi {
       const next = suppressInterest(structuredClone(this.profileState!), interest);
       await store.saveProfile(next);
       this.profileState = next;
-      return snapshot(next, catalog, await store.countEvents(), this.now());
+      return this.snapshot(next, catalog, await store.countEvents());
     });
     this.writes = run.catch(() => undefined);
     return run;
@@ -270,8 +274,8 @@ function top(rec: Record<string, { score: number; time: number }>, now: number, 
     .slice(0, n);
 }
 
-/** Turns the stored profile into the readable view `profile()` returns. */
-export function snapshot(p: Profile, catalog: Catalog, storedEvents: number, now: number): ProfileSnapshot {
+/** Turns the stored profile into the readable view `profile()` returns (lifecycle figures added by the engine). */
+export function readableProfile(p: Profile, catalog: Catalog, storedEvents: number, now: number): Omit<ProfileSnapshot, 'lifecycle'> {
   const title = (id: string) => {
     const i = catalog.index.get(id);
     return i === undefined ? id : catalog.items[i]!.title;
