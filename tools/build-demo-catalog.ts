@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { splitCsvLine } from '../src/core/session/parsers';
+import { splitCsvLine } from '../src/core/csv';
 import type { CatalogItem, CatalogJson } from '../src/core/catalog';
 import { categorise, rangeOf } from './demo-taxonomy';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail, splitCsvLine } from './parsers';
+import { parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail } from './parsers';
 import { parseDay } from './transactions';
 
 function errorOf(fn: () => unknown): LocalrecError {
@@ -75,8 +75,5 @@ describe('parseOnlineRetail', () => {
     expect(errorOf(() => parseOnlineRetail(`${header}\n536381,1,x,2,2010-12-01 09:41,2.1,15311,UK`)).message).toMatch(/line 2: InvoiceDate/);
     expect(errorOf(() => parseOnlineRetail(`${header}\n536381,1,x,two,01/12/2010 09:41,2.1,15311,UK`)).message).toMatch(/line 2: Quantity/);
     expect(errorOf(() => parseOnlineRetail('a,b\n1,2')).message).toMatch(/missing column/);
-  });
-  it('splitCsvLine handles quotes and escaped quotes', () => {
-    expect(splitCsvLine('a,"b,c","d ""e""",')).toEqual(['a', 'b,c', 'd "e"', '']);
   });
 });

@@ -1,3 +1,4 @@
+import { splitCsvLine } from '../csv';
 import { LocalrecError } from '../errors';
 import type { RfmSummary } from './bgnbd';
 import { dayFromYmd, type Transaction } from './transactions';
@@ -67,28 +68,6 @@ export interface SummaryRow extends RfmSummary {
   monetary?: number;
 }
 
-/** Splits one CSV line, honouring double quotes and "" escapes (Online Retail quotes descriptions). */
-export function splitCsvLine(line: string, delimiter = ','): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      fields.push(field);
-      field = '';
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields;
-}
 
 function headerIndex(header: string[], names: readonly string[], line: number): Record<string, number> {
   const lower = header.map((h) => h.trim().toLowerCase());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { detectLogFormat, groupSessions, parseDigineticaViews, parseOnlineRetail, parseSessionTsv, splitCsvLine } from './parsers';
+import { detectLogFormat, groupSessions, parseDigineticaViews, parseOnlineRetail, parseSessionTsv } from './parsers';
 
 describe('log parsers', () => {
   it('reads session-rec TSV in any column order', () => {
@@ -25,7 +25,6 @@ describe('log parsers', () => {
       'C536379,D,Discount,-1,01/12/2010 09:41,27.5,14527,United Kingdom\n';
     expect(detectLogFormat(text)).toBe('online-retail');
     expect(parseOnlineRetail(text)).toEqual([{ sessionId: '536365', itemId: '85123A', time: Date.UTC(2010, 11, 1, 8, 26) / 1000 }]);
-    expect(splitCsvLine('a,"b ""c"", d",e')).toEqual(['a', 'b "c", d', 'e']);
   });
 
   it('rejects malformed files with invalid_data', () => {

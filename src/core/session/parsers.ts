@@ -1,3 +1,4 @@
+import { splitCsvLine } from '../csv';
 import { LocalrecError } from '../errors';
 import type { LogEvent, LogSession, SessionEvent } from './types';
 
@@ -144,25 +145,3 @@ function firstLine(text: string): string {
   return (i < 0 ? text : text.slice(0, i)).replace(/\r$/, '');
 }
 
-/** Splits one CSV line, honouring double-quoted fields (Online Retail descriptions hold commas). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
