@@ -5,7 +5,7 @@ import {
   learnFromClosedSession, parseLifecyclePopulation, parsePurchaseModel, predict,
   type LifecyclePopulation, type LifecycleStage, type Prediction, type PurchaseModel, type StageThresholds,
 } from '../src/core/predict';
-import { affinityAt, applyEvent, emptyProfile, suppressInterest, type Profile } from '../src/core/profile';
+import { affinityAt, applyEvent, emptyProfile, fitProfileToDim, suppressInterest, type Profile } from '../src/core/profile';
 import { candidateIndices, queryVector, rank, validateRequest, type SessionSignal } from '../src/core/ranking/rank';
 import type {
   BackendReport, EngineApi, EngineEvent, EngineOptions, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, TrackResult,
@@ -63,20 +63,11 @@ export class Engine implements EngineApi {
     this.store = await Store.open(options.dbName ?? 'localrec');
     this.catalog = await this.loadCatalog(options.catalog, onProgress);
     const stored = await this.store.loadProfile();
-    this.profileState = stored && stored.dim === this.catalog.dim ? stored : emptyProfile(this.catalog.dim, this.now());
+    this.profileState = stored ? fitProfileToDim(stored, this.catalog.dim) : emptyProfile(this.catalog.dim, this.now());
     this.backend = await this.host.chooseBackend(this.catalog.items.length, this.catalog.dim, options.backend);
     this.scorer = new TfScorer(this.catalog.dim);
     this.scorer.load(this.catalog.matrix, this.catalog.items.length);
-    let bundleError: string | undefined;
-    if (options.bundle && this.host.loadBundle) {
-      // The catalog alone still ranks: a missing or bad bundle is reported, not fatal.
-      try {
-        this.bundle = await this.host.loadBundle(options.bundle, this.catalog);
-      } catch (e) {
-        bundleError = e instanceof Error ? e.message : String(e);
-      }
-    }
-    await this.loadLifecycle(options);
+    const [bundleError] = await Promise.all([this.loadBundle(options, this.catalog), this.loadLifecycle(options)]);
     onProgress?.({ status: 'ready', version: this.catalog.version, items: this.catalog.items.length });
     return {
       catalogVersion: this.catalog.version, items: this.catalog.items.length, hashedItems: this.catalog.hashedItems,
@@ -84,6 +75,17 @@ export class Engine implements EngineApi {
       ...(bundleError ? { bundleError } : {}),
       lifecycle: this.lifecycle ? { ready: true } : { ready: false, reason: this.lifecycleError },
     };
+  }
+
+  /** The catalog alone still ranks: a missing or bad bundle is reported (returned), not fatal. */
+  private async loadBundle(options: EngineOptions, catalog: Catalog): Promise<string | undefined> {
+    if (!options.bundle || !this.host.loadBundle) return undefined;
+    try {
+      this.bundle = await this.host.loadBundle(options.bundle, catalog);
+      return undefined;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
   }
 
   /** Lifecycle parameters and the purchase model are optional: without them predict() says why. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCatalog } from './catalog';
 import { validateEvent } from './events';
-import { affinityAt, applyEvent, emptyProfile, PROFILE_SETTINGS, suppressInterest } from './profile';
+import { affinityAt, applyEvent, emptyProfile, fitProfileToDim, PROFILE_SETTINGS, suppressInterest } from './profile';
 import { T0, testCatalogJson } from './testing/fixtures';
 
 const catalog = parseCatalog(testCatalogJson());
@@ -65,5 +65,20 @@ describe('applyEvent', () => {
     suppressInterest(p, 'category:Home');
     expect(p.categories).toEqual({});
     expect(p.suppressed).toEqual(['category:Home']);
+  });
+});
+
+describe('fitProfileToDim', () => {
+  it('keeps affinities, purchases and cart when the embedding dimension changes', () => {
+    const p = emptyProfile(64, T0);
+    applyEvent(p, validateEvent({ type: 'add_to_cart', itemId: 'c1', time: T0 }, T0), catalog);
+    applyEvent(p, validateEvent({ type: 'purchase', items: [{ itemId: 'k1', price: 12.75 }], value: 12.75, currency: 'GBP', time: T0 + 1 }, T0 + 1), catalog);
+    const q = fitProfileToDim(structuredClone(p), 32);
+    expect(q.dim).toBe(32);
+    expect(q.longTerm.vector).toHaveLength(32);
+    expect(q.session.vector.vector).toHaveLength(32);
+    expect(q.purchases).toEqual(p.purchases);
+    expect(q.categories).toEqual(p.categories);
+    expect(q.cart).toEqual(p.cart);
   });
 });

@@ -78,6 +78,17 @@ export function emptyProfile(dim: number, now: number): Profile {
   };
 }
 
+/**
+ * Fits a stored profile to a catalog whose embedding dimension changed: the embedding vectors
+ * start again (they live in the old space), everything else — affinities, purchases, cart,
+ * counts — is kept.
+ */
+export function fitProfileToDim(p: Profile, dim: number): Profile {
+  if (p.dim === dim) return p;
+  const fresh = emptyProfile(dim, p.lastSeen);
+  return { ...p, dim, longTerm: fresh.longTerm, session: { ...p.session, vector: fresh.session.vector } };
+}
+
 export function decayFactor(dt: number, halfLife: number): number {
   return dt <= 0 ? 1 : Math.pow(2, -dt / halfLife);
 }
