@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
+import { runTool } from './lib/cli';
 import { buildSessionBundle, DEFAULT_BUILD_OPTIONS } from '../src/core/session/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/session/bundle-format';
 import { detectLogFormat, groupSessions, parseLog, type LogFormat } from '../src/core/session/parsers';
@@ -89,9 +90,4 @@ function main(): void {
   console.log(`${join(out, 'session-bundle.bin')}: ${n} items, ${bytes.length} bytes, ${gzipBytes} gzip (${summary.gzipBytesPerItem} B/item), min support ${minSupport}`);
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(e instanceof LocalrecError ? `${e.code}: ${e.message}` : e);
-  process.exit(1);
-}
+await runTool('build-bundle', 'npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format tsv|diginetica|online-retail]', main);

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
+import { runTool } from './lib/cli';
 import { PopBaseline, SequentialRulesBaseline, SessionPopBaseline, type SessionScorer } from '../src/core/session/baselines';
 import { buildSessionBundle } from '../src/core/session/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/session/bundle-format';
@@ -127,10 +128,5 @@ function main(): void {
 
 // Run only as a script, so tests can import evaluate().
 if (process.argv[1] && /eval\.ts$/.test(process.argv[1])) {
-  try {
-    main();
-  } catch (e) {
-    console.error(e instanceof LocalrecError ? `${e.code}: ${e.message}` : e);
-    process.exit(1);
-  }
+  await runTool('eval', 'npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format F]', main);
 }

@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LocalrecError } from '../src/core/errors';
+import { runTool } from './lib/cli';
 import {
   buildCohort, conditionalExpectedPurchases, fitBgNbd, fitGammaGamma, formatDay, parseDay,
   type BgNbdParams, type GammaGammaParams, type RfmSummary,
@@ -183,12 +184,8 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (e) {
-  if (e instanceof LocalrecError) {
-    console.error(`fit-lifecycle: ${e.message}`);
-    process.exit(1);
-  }
-  throw e;
-}
+await runTool(
+  'fit-lifecycle',
+  'npm run fit-lifecycle -- --transactions FILE [--format cdnow|cdnow-summary|online-retail] [--calibration-end DATE] [--holdout-end DATE] [--json] [--out FILE]',
+  main,
+);

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { LocalrecError } from '../src/core/errors';
+import { runTool } from './lib/cli';
 import {
   brierScore, expectedCalibrationError, extractSessionFeatures, predictPurchaseProbability,
   reliabilityTable, rocAuc, SESSION_FEATURE_NAMES, sessionStats, stratifiedFolds, trainPurchaseModel,
@@ -136,13 +137,7 @@ function main(): Promise<void> | void {
   }
 }
 
-try {
+await runTool('train-purchase-model', 'npm run train-purchase-model -- [--data DIR] [--folds 5] [--l2 0.01] [--json] [--out FILE]', async () => {
   await tf.setBackend('cpu');
   await main();
-} catch (e) {
-  if (e instanceof LocalrecError) {
-    console.error(`train-purchase-model: ${e.message}`);
-    process.exit(1);
-  }
-  throw e;
-}
+});
