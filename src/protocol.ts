@@ -87,7 +87,8 @@ export interface ProfileSnapshot {
   lifecycle: Prediction | null;
 }
 
-export interface TrackResult { stored: true; id: number }
+/** `stored: false` when the event repeated the previous one within a second (a double-fired action). */
+export type TrackResult = { stored: true; id: number } | { stored: false; reason: 'duplicate' };
 
 /** What the worker exposes through comlink. Every method validates its input itself. */
 export interface EngineApi {

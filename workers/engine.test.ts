@@ -78,6 +78,16 @@ describe('Engine', () => {
     expect(await engine.profile()).toEqual(before);
   });
 
+  it('stores a double-fired event once', async () => {
+    const { engine } = await start(host({ '/catalog.json': testCatalogJson() }));
+    expect(await engine.track({ type: 'click', itemId: 'c1', time: T0 })).toMatchObject({ stored: true });
+    expect(await engine.track({ type: 'click', itemId: 'c1', time: T0 + 200 })).toEqual({ stored: false, reason: 'duplicate' });
+    expect(await engine.track({ type: 'click', itemId: 'c1', time: T0 + 5000 })).toMatchObject({ stored: true });
+    const p = await engine.profile();
+    expect(p.storedEvents).toBe(2);
+    expect(p.events.click).toBe(2);
+  });
+
   it('keeps the profile across a restart and forgets everything on forget()', async () => {
     const h = host({ '/catalog.json': testCatalogJson() });
     const first = await start(h);

@@ -1,6 +1,6 @@
 import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
 import { LocalrecError } from '../src/core/errors';
-import { validateEvent } from '../src/core/events';
+import { isDuplicate, validateEvent, type CleanEvent } from '../src/core/events';
 import {
   learnFromClosedSession, parseLifecyclePopulation, parsePurchaseModel, predict,
   type LifecyclePopulation, type LifecycleStage, type Prediction, type PurchaseModel, type StageThresholds,
@@ -43,6 +43,7 @@ export class Engine implements EngineApi {
   private notify: ((e: EngineEvent) => void) | undefined;
   private started: Promise<ReadyInfo> | undefined;
   private closed = false;
+  private lastEvent: CleanEvent | undefined;
   // One write at a time, so profile updates apply in the order track() was called.
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -172,8 +173,9 @@ export class Engine implements EngineApi {
 
   async track(input: unknown): Promise<TrackResult> {
     const event = validateEvent(input, this.now());
-    const run = this.writes.then(async () => {
+    const run = this.writes.then(async (): Promise<TrackResult> => {
       const { store, catalog, profile } = await this.ready();
+      if (isDuplicate(this.lastEvent, event)) return { stored: false, reason: 'duplicate' };
       // Update a copy and swap it in only once stored: a failed write leaves memory and disk as they were.
       const next = structuredClone(profile);
       const life = this.lifecycle;
@@ -185,8 +187,9 @@ export class Engine implements EngineApi {
       const change = this.stageChange(next);
       const id = await store.appendEvent(event, next);
       this.profileState = next;
+      this.lastEvent = event;
       if (change) this.notify?.(change);
-      return { stored: true as const, id };
+      return { stored: true, id };
     });
     this.writes = run.catch(() => undefined);
     return run;
@@ -254,6 +257,7 @@ export class Engine implements EngineApi {
       const { store, catalog } = await this.ready();
       await store.clear();
       this.profileState = emptyProfile(catalog.dim, this.now());
+      this.lastEvent = undefined;
     });
     this.writes = run.catch(() => undefined);
     return run;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LocalrecError } from './errors';
-import { validateEvent } from './events';
+import { isDuplicate, validateEvent } from './events';
 
 const NOW = Date.UTC(2026, 10, 1);
 
@@ -56,5 +56,16 @@ describe('validateEvent', () => {
         expect(err).toBeInstanceOf(LocalrecError);
       }
     }));
+  });
+});
+
+describe('isDuplicate', () => {
+  it('catches the same action fired twice within a second, nothing else', () => {
+    const click = validateEvent({ type: 'click', itemId: 'a', time: NOW }, NOW);
+    expect(isDuplicate(click, { ...click, time: NOW + 300 })).toBe(true);
+    expect(isDuplicate(click, { ...click, time: NOW + 1500 })).toBe(false);
+    expect(isDuplicate(click, { type: 'view', itemId: 'a', time: NOW + 300 })).toBe(false);
+    expect(isDuplicate(click, { type: 'click', itemId: 'b', time: NOW + 300 })).toBe(false);
+    expect(isDuplicate(undefined, click)).toBe(false);
   });
 });

@@ -124,3 +124,17 @@ export function validateEvent(input: unknown, now: number = Date.now()): CleanEv
       return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
   }
 }
+
+/** Two identical events this close together are one action fired twice (a double click, a re-render). */
+export const DUPLICATE_WINDOW_MS = 1000;
+
+/**
+ * True when `e` repeats `prev` (same type and payload) within {@link DUPLICATE_WINDOW_MS}: the page
+ * fired one action twice, and counting it twice would inflate the shopper's interests.
+ */
+export function isDuplicate(prev: CleanEvent | undefined, e: CleanEvent): boolean {
+  if (!prev || prev.type !== e.type || Math.abs(e.time - prev.time) >= DUPLICATE_WINDOW_MS) return false;
+  const { time: _a, ...a } = prev;
+  const { time: _b, ...b } = e;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
