@@ -85,3 +85,16 @@ test('removing an interest in the panel takes its category out of the recommenda
   expect(p.suppressed).toContain(`category:${target}`);
   expect(p.topCategories.map((c) => c.key)).not.toContain(target);
 });
+
+test('the ranking bundle built from the store\'s baskets drives recommendations, with its reason', async ({ page }) => {
+  await openDemo(page);
+  const info = await sdk<{ bundleItems: number; bundleError?: string }>(page, 'ready');
+  expect(info.bundleError).toBeUndefined();
+  expect(info.bundleItems).toBeGreaterThan(2000);
+  await sdk(page, 'track', { type: 'view', itemId: '85123A' }); // White Hanging Heart T-Light Holder
+  const result = await sdk<{ items: { id: string; reasons: { kind: string; text: string; itemId?: string }[] }[] }>(page, 'recommend', { k: 10 });
+  const sequence = result.items.flatMap((r) => r.reasons).filter((r) => r.kind === 'sequence');
+  expect(sequence.length).toBeGreaterThan(0);
+  expect(sequence[0]!.itemId).toBe('85123A');
+  expect(sequence[0]!.text).toContain('White Hanging Heart T-Light Holder');
+});
