@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { splitCsvLine } from '../src/core/csv';
+import { columnIndices, readTable, splitCsvLine } from '../src/core/csv';
 import type { CatalogItem, CatalogJson } from '../src/core/catalog';
 import { categorise, rangeOf } from './demo-taxonomy';
 
@@ -32,17 +32,12 @@ function median(xs: number[]): number {
 }
 
 export function buildDemoCatalog(csv: string): CatalogJson {
-  const lines = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = splitCsvLine(lines[0]!);
-  const col = (name: string) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new Error(`online-retail CSV lacks the ${name} column`);
-    return i;
-  };
-  const [cInv, cCode, cDesc, cQty, cPrice] = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'UnitPrice'].map(col) as [number, number, number, number, number];
+  const table = readTable(csv, (l) => splitCsvLine(l), 'online-retail CSV');
+  const [cInv, cCode, cDesc, cQty, cPrice] = columnIndices(
+    table.header, ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'UnitPrice'], 'online-retail CSV',
+  ) as [number, number, number, number, number];
   const seen = new Map<string, { title: string; prices: number[]; invoices: Set<string> }>();
-  for (const line of lines.slice(1)) {
-    const f = splitCsvLine(line);
+  for (const { cols: f } of table.rows) {
     const code = f[cCode]!.trim();
     const desc = f[cDesc]!.trim();
     if (!PRODUCT_CODE.test(code) || desc === '') continue;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { columnIndices, readTable, type Table } from '../../src/core/csv';
 import { LocalrecError } from '../../src/core/errors';
 import {
   parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail,
@@ -56,18 +57,10 @@ export interface LabelledSession {
   label: 0 | 1;
 }
 
-function readSemicolonCsv(path: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new LocalrecError('invalid_data', `${path} is empty`);
-  return { header: lines[0]!.split(';'), rows: lines.slice(1).map((l) => l.split(';')) };
-}
-
-function columns(path: string, header: string[], names: string[]): number[] {
-  return names.map((n) => {
-    const k = header.indexOf(n);
-    if (k < 0) throw new LocalrecError('invalid_data', `${path}: missing column "${n}" (header: ${header.join(';')})`);
-    return k;
-  });
+/** A `;`-separated file of the Diginetica sample, with the named columns' indices. */
+function readSemicolonCsv(path: string, names: readonly string[]): { rows: Table['rows']; at: number[] } {
+  const table = readTable(readFileSync(path, 'utf8'), (l) => l.split(';'), path);
+  return { rows: table.rows, at: columnIndices(table.header, names, path) };
 }
 
 const DAY_MS = 86_400_000;
@@ -91,32 +84,31 @@ export function loadDigineticaSessions(dir: string): LabelledSession[] {
   const viewsPath = `${dir}/train-item-views.csv`;
   const purchasesPath = `${dir}/train-purchases.csv`;
   const categoriesPath = `${dir}/product-categories.csv`;
-  const cats = readSemicolonCsv(categoriesPath);
-  const [cItem, cCat] = columns(categoriesPath, cats.header, ['itemId', 'categoryId']) as [number, number];
-  const categoryOf = new Map(cats.rows.map((r) => [r[cItem]!, r[cCat]!]));
+  const cats = readSemicolonCsv(categoriesPath, ['itemId', 'categoryId']);
+  const [cItem, cCat] = cats.at as [number, number];
+  const categoryOf = new Map(cats.rows.map(({ cols: r }) => [r[cItem]!, r[cCat]!]));
 
-  const purchases = readSemicolonCsv(purchasesPath);
-  const [pSession, pUser, pTime, pDate] = columns(purchasesPath, purchases.header, ['sessionId', 'userId', 'timeframe', 'eventdate']) as [number, number, number, number];
+  const purchases = readSemicolonCsv(purchasesPath, ['sessionId', 'userId', 'timeframe', 'eventdate']);
+  const [pSession, pUser, pTime, pDate] = purchases.at as [number, number, number, number];
   const firstPurchaseTime = new Map<string, number>();
   const userPurchaseDays = new Map<string, number[]>();
-  purchases.rows.forEach((r, i) => {
+  purchases.rows.forEach(({ line, cols: r }) => {
     const t = Number(r[pTime]);
-    if (!Number.isFinite(t)) throw new LocalrecError('invalid_data', `${purchasesPath} line ${i + 2}: timeframe must be a number`);
+    if (!Number.isFinite(t)) throw new LocalrecError('invalid_data', `${purchasesPath} line ${line}: timeframe must be a number`);
     const s = r[pSession]!;
     firstPurchaseTime.set(s, Math.min(firstPurchaseTime.get(s) ?? Infinity, t));
     const user = r[pUser]!;
     if (user !== 'NA' && user !== '') {
       const days = userPurchaseDays.get(user) ?? [];
-      days.push(dateMs(purchasesPath, i + 2, r[pDate]!) / DAY_MS);
+      days.push(dateMs(purchasesPath, line, r[pDate]!) / DAY_MS);
       userPurchaseDays.set(user, days);
     }
   });
 
-  const views = readSemicolonCsv(viewsPath);
-  const [vSession, vUser, vItem, vTime, vDate] = columns(viewsPath, views.header, ['session_id', 'user_id', 'item_id', 'timeframe', 'eventdate']) as [number, number, number, number, number];
+  const views = readSemicolonCsv(viewsPath, ['session_id', 'user_id', 'item_id', 'timeframe', 'eventdate']);
+  const [vSession, vUser, vItem, vTime, vDate] = views.at as [number, number, number, number, number];
   const sessions = new Map<string, { user: string; day: number; events: SessionEvent[] }>();
-  views.rows.forEach((r, i) => {
-    const line = i + 2;
+  views.rows.forEach(({ line, cols: r }) => {
     const t = Number(r[vTime]);
     if (!Number.isFinite(t)) throw new LocalrecError('invalid_data', `${viewsPath} line ${line}: timeframe must be a number`);
     const id = r[vSession]!;

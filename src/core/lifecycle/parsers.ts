@@ -1,4 +1,4 @@
-import { splitCsvLine } from '../csv';
+import { columnIndices, readTable, splitCsvLine } from '../csv';
 import { LocalrecError } from '../errors';
 import type { RfmSummary } from './bgnbd';
 import { dayFromYmd, type Transaction } from './transactions';
@@ -69,42 +69,22 @@ export interface SummaryRow extends RfmSummary {
 }
 
 
-function headerIndex(header: string[], names: readonly string[], line: number): Record<string, number> {
-  const lower = header.map((h) => h.trim().toLowerCase());
-  const idx: Record<string, number> = {};
-  for (const n of names) {
-    const k = lower.indexOf(n.toLowerCase());
-    if (k < 0) throw bad(line, `missing column "${n}" (header is: ${header.join(',')})`);
-    idx[n] = k;
-  }
-  return idx;
-}
-
 /** A summary CSV `ID,frequency,recency,T` in time units (weeks for CDNOW); optional `monetary_value`. */
 export function parseCdnowSummary(text: string): SummaryRow[] {
-  const lines = splitLines(text);
-  const headerAt = lines.findIndex((l) => l.trim() !== '');
-  if (headerAt < 0) throw new LocalrecError('invalid_data', 'summary file is empty');
-  const header = splitCsvLine(lines[headerAt]!.trim());
-  const idx = headerIndex(header, ['ID', 'frequency', 'recency', 'T'], headerAt + 1);
-  const monetaryAt = header.map((h) => h.trim().toLowerCase()).indexOf('monetary_value');
-  const out: SummaryRow[] = [];
-  for (let i = headerAt + 1; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === '') continue;
-    const f = splitCsvLine(raw);
-    const lineNo = i + 1;
-    const x = finite(f[idx['frequency']!], lineNo, 'frequency');
-    const tx = finite(f[idx['recency']!], lineNo, 'recency');
-    const T = finite(f[idx['T']!], lineNo, 'T');
+  const table = readTable(text, (l) => splitCsvLine(l.trim()), 'summary file');
+  const [ci, fi, ri, ti] = columnIndices(table.header, ['ID', 'frequency', 'recency', 'T'], 'summary file') as [number, number, number, number];
+  const monetaryAt = table.header.map((h) => h.toLowerCase()).indexOf('monetary_value');
+  return table.rows.map(({ line, cols: f }) => {
+    const x = finite(f[fi], line, 'frequency');
+    const tx = finite(f[ri], line, 'recency');
+    const T = finite(f[ti], line, 'T');
     if (!Number.isInteger(x) || x < 0 || tx < 0 || T < tx) {
-      throw bad(lineNo, `need integer frequency >= 0 and 0 <= recency <= T, got ${x}, ${tx}, ${T}`);
+      throw bad(line, `need integer frequency >= 0 and 0 <= recency <= T, got ${x}, ${tx}, ${T}`);
     }
-    const row: SummaryRow = { id: (f[idx['ID']!] ?? '').trim(), x, tx, T };
-    if (monetaryAt >= 0) row.monetary = finite(f[monetaryAt], lineNo, 'monetary_value');
-    out.push(row);
-  }
-  return out;
+    const row: SummaryRow = { id: (f[ci] ?? '').trim(), x, tx, T };
+    if (monetaryAt >= 0) row.monetary = finite(f[monetaryAt], line, 'monetary_value');
+    return row;
+  });
 }
 
 /**
@@ -113,28 +93,20 @@ export function parseCdnowSummary(text: string): SummaryRow[] {
  * each kept row becomes a transaction of Quantity × UnitPrice on its invoice day.
  */
 export function parseOnlineRetail(text: string): Transaction[] {
-  const lines = splitLines(text);
-  const headerAt = lines.findIndex((l) => l.trim() !== '');
-  if (headerAt < 0) throw new LocalrecError('invalid_data', 'online-retail file is empty');
-  const idx = headerIndex(
-    splitCsvLine(lines[headerAt]!.trim()),
-    ['InvoiceNo', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'],
-    headerAt + 1,
-  );
+  const table = readTable(text, (l) => splitCsvLine(l.trim()), 'online-retail file');
+  const [ii, qi, di, pi, ci] = columnIndices(
+    table.header, ['InvoiceNo', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'], 'online-retail file',
+  ) as [number, number, number, number, number];
   const out: Transaction[] = [];
-  for (let i = headerAt + 1; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') continue;
-    const lineNo = i + 1;
-    const f = splitCsvLine(raw);
-    const invoice = (f[idx['InvoiceNo']!] ?? '').trim();
-    const customer = (f[idx['CustomerID']!] ?? '').trim();
+  for (const { line: lineNo, cols: f } of table.rows) {
+    const invoice = (f[ii] ?? '').trim();
+    const customer = (f[ci] ?? '').trim();
     if (invoice === '') throw bad(lineNo, 'missing InvoiceNo');
     if (invoice.toUpperCase().startsWith('C') || customer === '') continue;
-    const quantity = finite(f[idx['Quantity']!], lineNo, 'Quantity');
-    const price = finite(f[idx['UnitPrice']!], lineNo, 'UnitPrice');
+    const quantity = finite(f[qi], lineNo, 'Quantity');
+    const price = finite(f[pi], lineNo, 'UnitPrice');
     if (quantity <= 0) continue;
-    const dateText = (f[idx['InvoiceDate']!] ?? '').trim();
+    const dateText = (f[di] ?? '').trim();
     const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/.exec(dateText);
     if (!m) throw bad(lineNo, `InvoiceDate must be DD/MM/YYYY HH:MM, got "${dateText}"`);
     let day: number;

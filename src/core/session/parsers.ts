@@ -1,4 +1,4 @@
-import { splitCsvLine } from '../csv';
+import { columnIndices, readTable, splitCsvLine } from '../csv';
 import { LocalrecError } from '../errors';
 import type { LogEvent, LogSession, SessionEvent } from './types';
 
@@ -30,28 +30,17 @@ export function detectLogFormat(text: string): LogFormat {
  * (epoch seconds), in any column order.
  */
 export function parseSessionTsv(text: string): LogEvent[] {
-  const lines = splitLines(text);
-  const header = (lines[0] ?? '').split('\t').map((h) => h.trim());
-  const si = header.indexOf('SessionId');
-  const ii = header.indexOf('ItemId');
-  const ti = header.indexOf('Time');
-  if (si < 0 || ii < 0 || ti < 0) {
-    throw new LocalrecError('invalid_data', 'TSV header must name SessionId, ItemId and Time (tab separated).');
-  }
-  const out: LogEvent[] = [];
-  for (let n = 1; n < lines.length; n++) {
-    const line = lines[n]!;
-    if (line === '') continue;
-    const cols = line.split('\t');
+  const table = readTable(text, (l) => l.split('\t'), 'TSV');
+  const [si, ii, ti] = columnIndices(table.header, ['SessionId', 'ItemId', 'Time'], 'TSV (tab separated)') as [number, number, number];
+  return table.rows.map(({ line, cols }) => {
     const time = Number(cols[ti]);
     const sessionId = cols[si]?.trim() ?? '';
     const itemId = cols[ii]?.trim() ?? '';
     if (sessionId === '' || itemId === '' || !Number.isFinite(time)) {
-      throw new LocalrecError('invalid_data', `TSV line ${n + 1} needs a session id, an item id and a numeric time.`);
+      throw new LocalrecError('invalid_data', `TSV line ${line} needs a session id, an item id and a numeric time.`);
     }
-    out.push({ sessionId, itemId, time });
-  }
-  return out;
+    return { sessionId, itemId, time };
+  });
 }
 
 /**
@@ -59,30 +48,18 @@ export function parseSessionTsv(text: string): LogEvent[] {
  * Time = the event date (UTC midnight) plus `timeframe` milliseconds, which orders a session's views.
  */
 export function parseDigineticaViews(text: string): LogEvent[] {
-  const lines = splitLines(text);
-  const header = (lines[0] ?? '').split(';').map((h) => h.trim());
-  const si = header.indexOf('session_id');
-  const ii = header.indexOf('item_id');
-  const fi = header.indexOf('timeframe');
-  const di = header.indexOf('eventdate');
-  if (si < 0 || ii < 0 || fi < 0 || di < 0) {
-    throw new LocalrecError('invalid_data', 'Diginetica header must name session_id, item_id, timeframe and eventdate (; separated).');
-  }
-  const out: LogEvent[] = [];
-  for (let n = 1; n < lines.length; n++) {
-    const line = lines[n]!;
-    if (line === '') continue;
-    const cols = line.split(';');
+  const table = readTable(text, (l) => l.split(';'), 'Diginetica views');
+  const [si, ii, fi, di] = columnIndices(table.header, ['session_id', 'item_id', 'timeframe', 'eventdate'], 'Diginetica views (; separated)') as [number, number, number, number];
+  return table.rows.map(({ line, cols }) => {
     const day = Date.parse(`${cols[di]?.trim() ?? ''}T00:00:00Z`);
     const frame = Number(cols[fi]);
     const sessionId = cols[si]?.trim() ?? '';
     const itemId = cols[ii]?.trim() ?? '';
     if (sessionId === '' || itemId === '' || !Number.isFinite(day) || !Number.isFinite(frame)) {
-      throw new LocalrecError('invalid_data', `Diginetica line ${n + 1} needs session_id, item_id, a numeric timeframe and a YYYY-MM-DD eventdate.`);
+      throw new LocalrecError('invalid_data', `Diginetica line ${line} needs session_id, item_id, a numeric timeframe and a YYYY-MM-DD eventdate.`);
     }
-    out.push({ sessionId, itemId, time: day / 1000 + frame / 1000 });
-  }
-  return out;
+    return { sessionId, itemId, time: day / 1000 + frame / 1000 };
+  });
 }
 
 /**
@@ -90,25 +67,16 @@ export function parseDigineticaViews(text: string): LogEvent[] {
  * cancellations (InvoiceNo starting with "C") are skipped. Dates are DD/MM/YYYY HH:MM, read as UTC.
  */
 export function parseOnlineRetail(text: string): LogEvent[] {
-  const lines = splitLines(text);
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim());
-  const vi = header.indexOf('InvoiceNo');
-  const ci = header.indexOf('StockCode');
-  const di = header.indexOf('InvoiceDate');
-  if (vi < 0 || ci < 0 || di < 0) {
-    throw new LocalrecError('invalid_data', 'Online Retail header must name InvoiceNo, StockCode and InvoiceDate.');
-  }
+  const table = readTable(text, (l) => splitCsvLine(l), 'Online Retail CSV');
+  const [vi, ci, di] = columnIndices(table.header, ['InvoiceNo', 'StockCode', 'InvoiceDate'], 'Online Retail CSV') as [number, number, number];
   const out: LogEvent[] = [];
-  for (let n = 1; n < lines.length; n++) {
-    const line = lines[n]!;
-    if (line === '') continue;
-    const cols = splitCsvLine(line);
+  for (const { line, cols } of table.rows) {
     const invoice = cols[vi]?.trim() ?? '';
     if (invoice.startsWith('C')) continue;
     const itemId = cols[ci]?.trim() ?? '';
     const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})$/.exec(cols[di]?.trim() ?? '');
     if (invoice === '' || itemId === '' || !m) {
-      throw new LocalrecError('invalid_data', `Online Retail line ${n + 1} needs InvoiceNo, StockCode and an InvoiceDate like 01/12/2010 08:26.`);
+      throw new LocalrecError('invalid_data', `Online Retail line ${line} needs InvoiceNo, StockCode and an InvoiceDate like 01/12/2010 08:26.`);
     }
     const time = Date.UTC(+m[3]!, +m[2]! - 1, +m[1]!, +m[4]!, +m[5]!) / 1000;
     out.push({ sessionId: invoice, itemId, time });
@@ -134,10 +102,6 @@ export function groupSessions(events: readonly LogEvent[]): LogSession[] {
     out.push({ sessionId, events: list });
   }
   return out;
-}
-
-function splitLines(text: string): string[] {
-  return text.split(/\r?\n/);
 }
 
 function firstLine(text: string): string {
