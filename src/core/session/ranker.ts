@@ -19,8 +19,6 @@ export interface RankerParams {
   readonly repeatDecay: number;
   /** Weight of recent popularity (mostly a tie breaker among items with little evidence). */
   readonly popWeight: number;
-  /** 1: an item viewed several times feeds the neighbour signals once, at its latest position. */
-  readonly dedupe: number;
   /** Share of recent (vs all-time) popularity in {@link SessionRanker.popularity}. */
   readonly recentShare: number;
 }
@@ -36,7 +34,6 @@ export const DEFAULT_RANKER_PARAMS: RankerParams = {
   repeatDecay: 0.5,
   popWeight: 0.001,
   recentShare: 0,
-  dedupe: 0,
 };
 
 /** One reason behind a score: a session item and how much it contributed. */
@@ -104,15 +101,12 @@ export class SessionRanker {
     else o.fill(0);
     const m = this.collect(session);
     const { next, similar } = this.bundle;
-    let pos = 0;
     for (let q = 0; q < m; q++) {
       const a = this.recentIdx[q]!;
       o[a]! += p.repeatWeight * Math.pow(p.repeatDecay, q);
-      if (p.dedupe && this.recentIdx.subarray(0, q).includes(a)) continue;
-      const at = p.dedupe ? pos++ : q;
-      const wn = p.nextWeight * Math.pow(p.nextDecay, at);
+      const wn = p.nextWeight * Math.pow(p.nextDecay, q);
       if (wn > 0) addRow(next, a, wn, o);
-      const ws = p.simWeight * Math.pow(p.simDecay, at);
+      const ws = p.simWeight * Math.pow(p.simDecay, q);
       if (ws > 0) addRow(similar, a, ws, o);
     }
     return o;
