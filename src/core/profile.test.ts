@@ -53,6 +53,14 @@ describe('applyEvent', () => {
     expect(p.counts.purchase).toBe(1);
   });
 
+  it('counts impressions without letting them crowd the session', () => {
+    const p = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'c1' }, T0), catalog);
+    for (let i = 1; i <= 20; i++) applyEvent(p, ev({ type: 'impression', itemIds: Array.from({ length: 24 }, (_, j) => `x${j}`) }, T0 + i), catalog);
+    expect(p.counts.impression).toBe(20);
+    expect(p.session.events.map((e) => e.itemId)).toEqual(['c1']);
+    expect(p.recent.map((r) => r.itemId)).toEqual(['c1']);
+  });
+
   it('remembers unknown items without moving affinities', () => {
     const p = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'ghost' }, T0), catalog);
     expect(p.recent).toHaveLength(1);

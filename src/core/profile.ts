@@ -139,7 +139,7 @@ export function applyEvent(p: Profile, e: CleanEvent, catalog: Catalog | undefin
     const ev: SessionEvent = { type: e.type, time: t, itemId, ...extra };
     if (item) ev.category = categoryKey(item.category);
     pushCapped(p.session.events, ev, S.maxSessionEvents);
-    if (e.type !== 'impression') pushCapped(p.recent, { itemId, type: e.type, time: t }, S.maxRecent);
+    pushCapped(p.recent, { itemId, type: e.type, time: t }, S.maxRecent);
     if (!item || weight === 0 || i === undefined) return;
     const x = itemVector(catalog!, i);
     accumulate(p.longTerm, t, S.longTermHalfLifeMs, x, weight);
@@ -183,7 +183,8 @@ export function applyEvent(p: Profile, e: CleanEvent, catalog: Catalog | undefin
       break;
     }
     case 'impression':
-      for (const itemId of e.itemIds) touchItem(itemId, 0);
+      // What the page showed, not what the shopper did: counted and kept in the raw event log,
+      // but kept out of the session, where a few grid renders would push out the real views.
       break;
   }
   return p;

@@ -209,7 +209,7 @@ export function rank(inp: RankInputs): Recommendation[] {
       prior: W.prior * catalog.prior[i]!,
     };
   };
-  const seen = new Set(p.session.events.filter((e) => e.type !== 'impression').map((e) => e.itemId));
+  const seen = new Set(p.session.events.map((e) => e.itemId));
   const scores = new Float32Array(candidates.length);
   for (let c = 0; c < candidates.length; c++) {
     const s = parts(c);
