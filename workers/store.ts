@@ -66,19 +66,6 @@ export class Store {
     return this.guard('count events', () => this.db.count('events'));
   }
 
-  /** Events in time order, newest last; `limit` keeps the newest. */
-  async events(limit = Infinity): Promise<CleanEvent[]> {
-    return this.guard('read events', async () => {
-      const out: CleanEvent[] = [];
-      let cursor = await this.db.transaction('events').store.index('time').openCursor(null, 'prev');
-      while (cursor && out.length < limit) {
-        out.push(cursor.value.event);
-        cursor = await cursor.continue();
-      }
-      return out.reverse();
-    });
-  }
-
   async cachedCatalog(source: string): Promise<StoredCatalog | undefined> {
     return this.guard('read the catalog cache', async () => {
       const version = await this.db.get('meta', `catalog:${source}`);
