@@ -210,14 +210,15 @@ $('#forget').addEventListener('click', () => {
 });
 
 async function main(): Promise<void> {
-  // The page needs the catalog for display; the worker fetches its own copy to rank (HTTP cache serves the second).
+  // The page needs the catalog for display too. Asking after the worker has downloaded it lets the
+  // browser's HTTP cache answer (a 304 revalidation) instead of a second full download.
+  await rec.ready();
   const json = (await (await fetch('catalog.json')).json()) as CatalogJson;
   catalog = json.items;
   byId = new Map(catalog.map((i) => [i.id, i]));
   currency = json.currency ?? 'GBP';
   $('#attribution').textContent = json.attribution ?? '';
   renderCategories();
-  await rec.ready();
   renderGrid();
   await refresh();
   document.body.dataset.ready = 'true';
