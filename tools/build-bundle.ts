@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
 import { runTool } from './lib/cli';
-import { buildSessionBundle, DEFAULT_BUILD_OPTIONS } from '../src/core/session/bundle-builder';
-import { decodeBundle, encodeBundle } from '../src/core/session/bundle-format';
-import { detectLogFormat, groupSessions, parseLog, type LogFormat } from '../src/core/session/parsers';
+import { buildSequenceBundle, DEFAULT_BUILD_OPTIONS } from '../src/core/sequence/bundle-builder';
+import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
+import { detectLogFormat, groupSessions, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
 
 const FORMATS: readonly LogFormat[] = ['tsv', 'diginetica', 'online-retail'];
 
@@ -64,7 +64,7 @@ function main(): void {
   }
   const k = arg(argv, 'min-support');
   const minSupport = k === undefined ? DEFAULT_BUILD_OPTIONS.minSupport : Number(k);
-  const bundle = buildSessionBundle(groupSessions(log), { minSupport, ...(catalog ? { extraItems: catalog } : {}) });
+  const bundle = buildSequenceBundle(groupSessions(log), { minSupport, ...(catalog ? { extraItems: catalog } : {}) });
   const bytes = encodeBundle(bundle);
   decodeBundle(bytes); // self-check: never publish a file the worker would reject
   const gzipBytes = gzipSync(bytes, { level: 9 }).length;

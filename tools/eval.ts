@@ -1,6 +1,6 @@
 /**
  * Offline replay of test sessions through the same ranking code the worker runs
- * (SessionRanker + topK), with the session-rec protocol (see ../shared/EVALUATION.md §1).
+ * (SequenceRanker + topK), with the session-rec protocol (see ../shared/EVALUATION.md §1).
  *
  *   npm run eval -- --train FILE --test FILE [--json] [--bundle-min-support K]
  *   npm run eval -- --train FILE --split-days 1      # validation: the train file's last day
@@ -13,15 +13,15 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
 import { runTool } from './lib/cli';
-import { PopBaseline, SequentialRulesBaseline, SessionPopBaseline, type SessionScorer } from '../src/core/session/baselines';
-import { buildSessionBundle } from '../src/core/session/bundle-builder';
-import { decodeBundle, encodeBundle } from '../src/core/session/bundle-format';
-import { ItemIndex } from '../src/core/session/item-index';
-import { detectLogFormat, groupSessions, parseLog, type LogFormat } from '../src/core/session/parsers';
-import { SessionRanker } from '../src/core/session/ranker';
-import { replaySessions } from '../src/core/session/replay';
-import type { LogSession } from '../src/core/session/types';
-import { splitLastDays } from '../src/core/session/validation-split';
+import { PopBaseline, SequentialRulesBaseline, SessionPopBaseline, type NextItemScorer } from '../src/core/sequence/baselines';
+import { buildSequenceBundle } from '../src/core/sequence/bundle-builder';
+import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
+import { ItemIndex } from '../src/core/sequence/item-index';
+import { detectLogFormat, groupSessions, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
+import { SequenceRanker } from '../src/core/sequence/ranker';
+import { replaySessions } from '../src/core/sequence/replay';
+import type { LogSession } from '../src/core/sequence/types';
+import { splitLastDays } from '../src/core/sequence/validation-split';
 
 /** Options of {@link evaluate}. */
 export interface EvalOptions {
@@ -49,12 +49,12 @@ export function readSessions(file: string, format?: LogFormat): LogSession[] {
 
 /** Builds the bundle from `train`, replays `test` through localrec and the baselines. */
 export function evaluate(train: readonly LogSession[], test: readonly LogSession[], opts: EvalOptions = {}): Omit<EvalReport, 'train' | 'test'> {
-  const bundleBytes = encodeBundle(buildSessionBundle(train, { ...opts.build, ...(opts.minSupport ? { minSupport: opts.minSupport } : {}) }));
+  const bundleBytes = encodeBundle(buildSequenceBundle(train, { ...opts.build, ...(opts.minSupport ? { minSupport: opts.minSupport } : {}) }));
   // Evaluate the decoded bytes, so quantisation is part of what is measured.
-  const ranker = new SessionRanker(decodeBundle(bundleBytes), opts.params ?? {});
+  const ranker = new SequenceRanker(decodeBundle(bundleBytes), opts.params ?? {});
   // Bundle items are numbered in tie order (by item id), so index order breaks ties.
   const index = new ItemIndex(train.flatMap((s) => s.events.map((e) => e.itemId)));
-  const scorers: [string, () => SessionScorer][] = [
+  const scorers: [string, () => NextItemScorer][] = [
     ['localrec', () => ranker],
     ['pop', () => new PopBaseline(train, index)],
     ['spop', () => new SessionPopBaseline(train, index)],

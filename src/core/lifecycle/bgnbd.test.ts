@@ -6,7 +6,7 @@ import {
   bgnbdLogLikelihood, conditionalExpectedPurchases, expectedPurchases, fitBgNbd, pAlive,
   probabilityOfPurchases, type BgNbdParams,
 } from './bgnbd';
-import { parseCdnowSummary } from './parsers';
+import { parseCdnowSummary } from './purchase-logs';
 import { hyp2f1 } from './special';
 
 const DATA = fileURLToPath(new URL('../../../../shared/data/cdnow/', import.meta.url));

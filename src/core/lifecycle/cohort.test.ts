@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fitBgNbd } from './bgnbd';
 import { buildCohort } from './cohort';
-import { parseCdnowSummary, parseCdnowTransactions } from './parsers';
+import { parseCdnowSummary, parseCdnowTransactions } from './purchase-logs';
 import { parseDay, type Transaction } from './transactions';
 
 const DATA = fileURLToPath(new URL('../../../../shared/data/cdnow/', import.meta.url));

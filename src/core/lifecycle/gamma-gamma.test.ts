@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildCohort } from './cohort';
 import { conditionalExpectedSpend, fitGammaGamma, gammaGammaCustomerLogLikelihood } from './gamma-gamma';
-import { parseCdnowTransactions } from './parsers';
+import { parseCdnowTransactions } from './purchase-logs';
 import { lnGamma } from './special';
 import { parseDay } from './transactions';
 

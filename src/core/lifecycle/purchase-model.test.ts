@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rocAuc, seededRandom } from './metrics';
+import { rocAuc, seededRandom } from './classifier-metrics';
 import { parsePurchaseModel, predictPurchaseProbability, trainPurchaseModel, updatePurchaseModel } from './purchase-model';
 import { SESSION_FEATURE_NAMES } from './session-features';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail } from './parsers';
+import { parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail } from './purchase-logs';
 import { parseDay } from './transactions';
 
 function errorOf(fn: () => unknown): LocalrecError {

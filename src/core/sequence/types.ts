@@ -6,8 +6,8 @@ export interface LogEvent {
   readonly time: number;
 }
 
-/** One event of the shopper's own session, as the on-device ranker sees it. */
-export interface SessionEvent {
+/** One look at an item (a view, click, cart add or purchase), as the sequence ranker reads a session. */
+export interface ItemLook {
   readonly itemId: string;
   /** Seconds since the epoch; only the order and gaps matter. */
   readonly time: number;
@@ -16,7 +16,7 @@ export interface SessionEvent {
 /** A session of a log, events sorted by time (stable for equal times). */
 export interface LogSession {
   readonly sessionId: string;
-  readonly events: readonly SessionEvent[];
+  readonly events: readonly ItemLook[];
 }
 
 /**
@@ -33,7 +33,7 @@ export interface NeighbourGraph {
  * Everything the on-device ranker knows about the catalog. Public data: only aggregates over
  * many sessions, no session ids, no sequences, no time finer than a day.
  */
-export interface SessionBundle {
+export interface SequenceBundle {
   /** Item ids (strings); an item's index in this array is its index everywhere else. */
   readonly itemIds: readonly string[];
   /** Events per item over the whole training log, scaled so the maximum is 1. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
 import { topK } from '../ranking/top-k';
-import { buildSessionBundle } from './bundle-builder';
+import { buildSequenceBundle } from './bundle-builder';
 import { decodeBundle, encodeBundle } from './bundle-format';
 import { emptyBundle } from './empty-bundle';
-import { SessionRanker } from './ranker';
+import { SequenceRanker } from './ranker';
 import type { LogSession } from './types';
 
 const sess = (id: string, items: string[]): LogSession => ({ sessionId: id, events: items.map((itemId, t) => ({ itemId, time: 1.7e9 + t })) });
@@ -13,11 +13,11 @@ const log: LogSession[] = [];
 for (let i = 0; i < 10; i++) log.push(sess(`p${i}`, ['phone', 'case', 'charger']));
 for (let i = 0; i < 10; i++) log.push(sess(`l${i}`, ['laptop', 'bag']));
 for (let i = 0; i < 30; i++) log.push(sess(`x${i}`, ['pop', `solo${i % 3}`]));
-const ranker = new SessionRanker(decodeBundle(encodeBundle(buildSessionBundle(log, { minSupport: 2 }))));
+const ranker = new SequenceRanker(decodeBundle(encodeBundle(buildSequenceBundle(log, { minSupport: 2 }))));
 const ev = (...ids: string[]) => ids.map((itemId, t) => ({ itemId, time: t }));
 const top = (ids: string[], k = 3) => topK(ranker.score(ev(...ids)), k).map((x) => ranker.itemIds[x.index]);
 
-describe('SessionRanker', () => {
+describe('SequenceRanker', () => {
   it('recommends what follows the last item, and follows the session as it moves', () => {
     expect(top(['phone'])[0]).toBe('case');
     expect(top(['phone', 'case']).slice(0, 2)).toContain('charger');
@@ -48,14 +48,14 @@ describe('SessionRanker', () => {
   });
 
   it('works without a bundle: only the session itself counts', () => {
-    const bare = new SessionRanker(emptyBundle(['a', 'b', 'c']));
+    const bare = new SequenceRanker(emptyBundle(['a', 'b', 'c']));
     const s = bare.score(ev('b', 'c'));
     expect(s[0]).toBe(0);
     expect(s[2]!).toBeGreaterThan(s[1]!); // the more recent view ranks first
-    expect(new SessionRanker(emptyBundle()).score(ev('a')).length).toBe(0);
+    expect(new SequenceRanker(emptyBundle()).score(ev('a')).length).toBe(0);
   });
 
   it('rejects bad parameters', () => {
-    expect(() => new SessionRanker(emptyBundle(), { simWeight: -1 })).toThrow(LocalrecError);
+    expect(() => new SequenceRanker(emptyBundle(), { simWeight: -1 })).toThrow(LocalrecError);
   });
 });

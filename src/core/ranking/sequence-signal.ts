@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog';
 import type { Profile } from '../profile';
-import { SessionRanker } from '../session/ranker';
-import type { SessionEvent } from '../session/types';
+import { SequenceRanker } from '../sequence/ranker';
+import type { ItemLook } from '../sequence/types';
 import type { SessionSignal } from './rank';
 
 /** Event types that say "the shopper looked at this item", as the bundle's logs do. */
@@ -12,8 +12,8 @@ const LOOKS = new Set(['view', 'click', 'add_to_cart', 'purchase']);
  * seconds. A click and the view it opens arrive as two events for one look; consecutive events on
  * the same item are merged so the page's double-firing does not count as a repeat visit.
  */
-export function sessionItems(profile: Profile): SessionEvent[] {
-  const out: SessionEvent[] = [];
+export function sessionItems(profile: Profile): ItemLook[] {
+  const out: ItemLook[] = [];
   for (const e of profile.session.events) {
     if (!e.itemId || !LOOKS.has(e.type)) continue;
     if (out.at(-1)?.itemId === e.itemId) continue;
@@ -26,12 +26,12 @@ export function sessionItems(profile: Profile): SessionEvent[] {
  * Connects a bundle ranker to a catalog: bundle scores are moved onto catalog indices (items the
  * catalog lacks are dropped, catalog items the bundle lacks score 0).
  */
-export class BundleSignal {
+export class SequenceSignal {
   private readonly toCatalog: Int32Array;
   private readonly toBundle: Int32Array;
   readonly matched: number;
 
-  constructor(private readonly ranker: SessionRanker, catalog: Catalog) {
+  constructor(private readonly ranker: SequenceRanker, catalog: Catalog) {
     this.toCatalog = new Int32Array(ranker.itemIds.length).fill(-1);
     this.toBundle = new Int32Array(catalog.items.length).fill(-1);
     let matched = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricAccumulator } from './metrics';
+import { MetricAccumulator } from './next-item-metrics';
 
 describe('MetricAccumulator', () => {
   it('computes HR, MRR and NDCG on a hand-worked case', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brierScore, expectedCalibrationError, reliabilityTable, rocAuc, stratifiedFolds } from './metrics';
+import { brierScore, expectedCalibrationError, reliabilityTable, rocAuc, stratifiedFolds } from './classifier-metrics';
 
 describe('rocAuc', () => {
   it('matches hand-computed cases', () => {

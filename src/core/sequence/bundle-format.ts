@@ -1,5 +1,5 @@
 import { LocalrecError } from '../errors';
-import type { NeighbourGraph, SessionBundle } from './types';
+import type { NeighbourGraph, SequenceBundle } from './types';
 import { utf8Decode, utf8Encode } from './utf8';
 
 /**
@@ -22,7 +22,7 @@ export const BUNDLE_VERSION = 1;
 const HEADER_BYTES = 28;
 
 /** Serialises a bundle (weights are quantised: decode(encode(b)) is close to, not equal to, b). */
-export function encodeBundle(b: SessionBundle): Uint8Array {
+export function encodeBundle(b: SequenceBundle): Uint8Array {
   const n = b.itemIds.length;
   if (b.popularity.length !== n || b.recentPopularity.length !== n) {
     throw new LocalrecError('invalid_argument', 'Bundle popularity arrays must have one value per item.');
@@ -57,7 +57,7 @@ export function encodeBundle(b: SessionBundle): Uint8Array {
  * Parses and validates a bundle. Throws LocalrecError('invalid_bundle') on a wrong magic or
  * version, truncation, a checksum mismatch, duplicate ids or an out-of-range item index.
  */
-export function decodeBundle(bytes: Uint8Array): SessionBundle {
+export function decodeBundle(bytes: Uint8Array): SequenceBundle {
   if (!(bytes instanceof Uint8Array)) throw bad('expected a Uint8Array');
   if (bytes.length < HEADER_BYTES) throw bad(`only ${bytes.length} bytes, shorter than the header`);
   for (let i = 0; i < 4; i++) {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../catalog';
 import { validateEvent } from '../events';
 import { applyEvent, emptyProfile } from '../profile';
-import { buildSessionBundle } from '../session/bundle-builder';
-import { decodeBundle, encodeBundle } from '../session/bundle-format';
-import { SessionRanker } from '../session/ranker';
-import type { LogSession } from '../session/types';
+import { buildSequenceBundle } from '../sequence/bundle-builder';
+import { decodeBundle, encodeBundle } from '../sequence/bundle-format';
+import { SequenceRanker } from '../sequence/ranker';
+import type { LogSession } from '../sequence/types';
 import { T0, testCatalogJson } from '../testing/fixtures';
-import { BundleSignal, sessionItems } from './session-signal';
+import { SequenceSignal, sessionItems } from './sequence-signal';
 
 const catalog = parseCatalog(testCatalogJson());
 
@@ -16,7 +16,7 @@ const sessions: LogSession[] = Array.from({ length: 6 }, (_, s) => ({
   sessionId: String(s),
   events: [{ itemId: 'k3', time: s * 100 }, { itemId: 'k4', time: s * 100 + 1 }, { itemId: 'x9', time: s * 100 + 2 }],
 }));
-const ranker = new SessionRanker(decodeBundle(encodeBundle(buildSessionBundle(sessions, { minSupport: 2 }))));
+const ranker = new SequenceRanker(decodeBundle(encodeBundle(buildSequenceBundle(sessions, { minSupport: 2 }))));
 
 function profileOf(events: Record<string, unknown>[]) {
   const p = emptyProfile(64, T0);
@@ -35,9 +35,9 @@ describe('sessionItems', () => {
   });
 });
 
-describe('BundleSignal', () => {
+describe('SequenceSignal', () => {
   it('moves bundle scores onto catalog indices and explains them', () => {
-    const bridge = new BundleSignal(ranker, catalog);
+    const bridge = new SequenceSignal(ranker, catalog);
     expect(bridge.matched).toBe(2); // k3 and k4; x9 is not in the catalog
     const signal = bridge.signal(profileOf([{ type: 'view', itemId: 'k3', time: T0 }]))!;
     expect(signal.scores).toHaveLength(catalog.items.length);
@@ -51,7 +51,7 @@ describe('BundleSignal', () => {
   });
 
   it('gives no signal for a session without bundle items', () => {
-    const bridge = new BundleSignal(ranker, catalog);
+    const bridge = new SequenceSignal(ranker, catalog);
     expect(bridge.signal(profileOf([{ type: 'view', itemId: 'c1', time: T0 }]))).toBeUndefined();
     expect(bridge.signal(emptyProfile(64, T0))).toBeUndefined();
   });

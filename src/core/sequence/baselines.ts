@@ -1,10 +1,10 @@
 import type { ItemIndex } from './item-index';
-import type { LogSession, SessionEvent } from './types';
+import type { LogSession, ItemLook } from './types';
 
 /** Anything that scores every catalog item for a session prefix (higher = more likely next). */
-export interface SessionScorer {
+export interface NextItemScorer {
   /** One score per item index; `out` is reused when given. */
-  score(session: readonly SessionEvent[], out?: Float32Array): Float32Array;
+  score(session: readonly ItemLook[], out?: Float32Array): Float32Array;
 }
 
 /** Events per item index over the training sessions. */
@@ -39,12 +39,12 @@ function ensure(out: Float32Array | undefined, n: number): Float32Array {
 }
 
 /** POP: global click popularity, the same list for every session (session-rec `Pop`, top_n 100). */
-export class PopBaseline implements SessionScorer {
+export class PopBaseline implements NextItemScorer {
   private readonly pop: Float32Array;
   constructor(sessions: readonly LogSession[], index: ItemIndex, topN = 100) {
     this.pop = topPopularity(countEvents(sessions, index), topN);
   }
-  score(_session: readonly SessionEvent[], out?: Float32Array): Float32Array {
+  score(_session: readonly ItemLook[], out?: Float32Array): Float32Array {
     const o = ensure(out, this.pop.length);
     o.set(this.pop);
     return o;
@@ -55,7 +55,7 @@ export class PopBaseline implements SessionScorer {
  * S-POP (session-rec `SessionPop`): clicks of the item in this session plus supp/(supp+1) of
  * global popularity for the top 100 items, so global popularity only breaks ties.
  */
-export class SessionPopBaseline implements SessionScorer {
+export class SessionPopBaseline implements NextItemScorer {
   private readonly pop: Float32Array;
   constructor(
     sessions: readonly LogSession[],
@@ -64,7 +64,7 @@ export class SessionPopBaseline implements SessionScorer {
   ) {
     this.pop = topPopularity(countEvents(sessions, index), topN);
   }
-  score(session: readonly SessionEvent[], out?: Float32Array): Float32Array {
+  score(session: readonly ItemLook[], out?: Float32Array): Float32Array {
     const o = ensure(out, this.pop.length);
     o.set(this.pop);
     for (const e of session) {
@@ -91,7 +91,7 @@ export interface SequentialRulesOptions {
  * weight(d); each antecedent keeps its `pruning` strongest rules. Prediction uses only the rules
  * of the session's LAST item.
  */
-export class SequentialRulesBaseline implements SessionScorer {
+export class SequentialRulesBaseline implements NextItemScorer {
   /** Per antecedent index: consequent indices and weights. */
   private readonly rules: { targets: Int32Array; weights: Float64Array }[];
 
@@ -124,7 +124,7 @@ export class SequentialRulesBaseline implements SessionScorer {
     });
   }
 
-  score(session: readonly SessionEvent[], out?: Float32Array): Float32Array {
+  score(session: readonly ItemLook[], out?: Float32Array): Float32Array {
     const o = ensure(out, this.index.size);
     const last = session[session.length - 1];
     const a = last === undefined ? undefined : this.index.indexOf(last.itemId);

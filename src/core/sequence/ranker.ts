@@ -1,7 +1,7 @@
 import { LocalrecError } from '../errors';
-import type { NeighbourGraph, SessionBundle, SessionEvent } from './types';
+import type { NeighbourGraph, SequenceBundle, ItemLook } from './types';
 
-/** Query-time weights of {@link SessionRanker}; defaults were tuned on a validation split. */
+/** Query-time weights of {@link SequenceRanker}; defaults were tuned on a validation split. */
 export interface RankerParams {
   /** Only the last this many events of the session are used. */
   readonly maxEvents: number;
@@ -19,7 +19,7 @@ export interface RankerParams {
   readonly repeatDecay: number;
   /** Weight of recent popularity (mostly a tie breaker among items with little evidence). */
   readonly popWeight: number;
-  /** Share of recent (vs all-time) popularity in {@link SessionRanker.popularity}. */
+  /** Share of recent (vs all-time) popularity in {@link SequenceRanker.popularity}. */
   readonly recentShare: number;
 }
 
@@ -50,11 +50,11 @@ export interface Explanation {
  * neighbours of recent items, a boost for items already viewed, and popularity.
  *
  * @example
- * const ranker = new SessionRanker(decodeBundle(bytes));
+ * const ranker = new SequenceRanker(decodeBundle(bytes));
  * const scores = ranker.score([{ itemId: 'A', time: 1 }, { itemId: 'B', time: 2 }]);
  * const best = topK(scores, 10, { exclude: (i) => i === ranker.indexOf('B') });
  */
-export class SessionRanker {
+export class SequenceRanker {
   /** Item ids, one per score slot. */
   readonly itemIds: readonly string[];
   private readonly params: RankerParams;
@@ -64,7 +64,7 @@ export class SessionRanker {
   private recentIdx: Int32Array;
 
   constructor(
-    private readonly bundle: SessionBundle,
+    private readonly bundle: SequenceBundle,
     params: Partial<RankerParams> = {},
   ) {
     this.params = { ...DEFAULT_RANKER_PARAMS, ...params };
@@ -92,7 +92,7 @@ export class SessionRanker {
    * One score per bundle item index (0 = no evidence at all). `session` is the shopper's events,
    * oldest first; unknown items are ignored. `out` is reused when it has the right length.
    */
-  score(session: readonly SessionEvent[], out?: Float32Array): Float32Array {
+  score(session: readonly ItemLook[], out?: Float32Array): Float32Array {
     const p = this.params;
     const n = this.itemIds.length;
     const o = out && out.length === n ? out : new Float32Array(n);
@@ -116,7 +116,7 @@ export class SessionRanker {
    * The session items that drove `itemIndex`'s score, strongest first (for "because you viewed X").
    * Popularity is not listed: it is nobody's reason.
    */
-  explain(session: readonly SessionEvent[], itemIndex: number): Explanation[] {
+  explain(session: readonly ItemLook[], itemIndex: number): Explanation[] {
     if (!Number.isInteger(itemIndex) || itemIndex < 0 || itemIndex >= this.itemIds.length) {
       throw new LocalrecError('invalid_argument', `explain needs an item index in 0..${this.itemIds.length - 1}.`);
     }
@@ -143,7 +143,7 @@ export class SessionRanker {
   }
 
   /** Fills recentIdx with the session's known items, most recent first; returns how many. */
-  private collect(session: readonly SessionEvent[]): number {
+  private collect(session: readonly ItemLook[]): number {
     let m = 0;
     const max = this.params.maxEvents;
     if (this.recentIdx.length < max) this.recentIdx = new Int32Array(max);

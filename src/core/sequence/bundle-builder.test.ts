@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { buildSessionBundle } from './bundle-builder';
-import type { LogSession, NeighbourGraph, SessionBundle } from './types';
+import { buildSequenceBundle } from './bundle-builder';
+import type { LogSession, NeighbourGraph, SequenceBundle } from './types';
 
 const sess = (id: string, items: string[], day = 19000): LogSession => ({
   sessionId: id,
@@ -10,14 +10,14 @@ const sess = (id: string, items: string[], day = 19000): LogSession => ({
 // a→b in three sessions, c→d in one, e only once.
 const log = [sess('1', ['a', 'b']), sess('2', ['a', 'b']), sess('3', ['a', 'b', 'e']), sess('4', ['c', 'd'], 18999)];
 
-function neighbours(b: SessionBundle, g: NeighbourGraph, id: string): string[] {
+function neighbours(b: SequenceBundle, g: NeighbourGraph, id: string): string[] {
   const i = b.itemIds.indexOf(id);
   return Array.from(g.targets.subarray(g.offsets[i]!, g.offsets[i + 1]!), (t) => b.itemIds[t]!);
 }
 
-describe('buildSessionBundle', () => {
+describe('buildSequenceBundle', () => {
   it('learns rules and similar items from sessions', () => {
-    const b = buildSessionBundle(log, { minSupport: 1 });
+    const b = buildSequenceBundle(log, { minSupport: 1 });
     expect(b.itemIds).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(neighbours(b, b.next, 'a')).toContain('b');
     expect(neighbours(b, b.next, 'c')).toEqual(['d']);
@@ -29,20 +29,20 @@ describe('buildSessionBundle', () => {
   });
 
   it('min support drops pairs and popularity seen in too few sessions', () => {
-    const b = buildSessionBundle(log, { minSupport: 2 });
+    const b = buildSequenceBundle(log, { minSupport: 2 });
     expect(neighbours(b, b.next, 'a')).toEqual(['b']);
     expect(neighbours(b, b.next, 'c')).toEqual([]);
     expect(neighbours(b, b.similar, 'e')).toEqual([]);
     expect(b.popularity[b.itemIds.indexOf('e')]).toBe(0);
     // Support counts distinct sessions, not occurrences: a→b repeated in one session is 1.
-    const one = buildSessionBundle([sess('1', ['x', 'y', 'x', 'y', 'x', 'y'])], { minSupport: 2 });
+    const one = buildSequenceBundle([sess('1', ['x', 'y', 'x', 'y', 'x', 'y'])], { minSupport: 2 });
     expect(one.next.targets.length).toBe(0);
-    expect(buildSessionBundle(log, { minSupport: 4 }).next.targets.length).toBe(0);
+    expect(buildSequenceBundle(log, { minSupport: 4 }).next.targets.length).toBe(0);
   });
 
   it('keeps catalog items without events and validates options', () => {
-    expect(buildSessionBundle(log, { extraItems: ['z'] }).itemIds).toContain('z');
-    expect(() => buildSessionBundle(log, { minSupport: 0 })).toThrow(LocalrecError);
-    expect(() => buildSessionBundle([])).toThrow(expect.objectContaining({ code: 'invalid_data' }));
+    expect(buildSequenceBundle(log, { extraItems: ['z'] }).itemIds).toContain('z');
+    expect(() => buildSequenceBundle(log, { minSupport: 0 })).toThrow(LocalrecError);
+    expect(() => buildSequenceBundle([])).toThrow(expect.objectContaining({ code: 'invalid_data' }));
   });
 });

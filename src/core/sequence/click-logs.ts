@@ -1,6 +1,6 @@
 import { columnIndices, readTable, splitCsvLine } from '../csv';
 import { LocalrecError } from '../errors';
-import type { LogEvent, LogSession, SessionEvent } from './types';
+import type { LogEvent, LogSession, ItemLook } from './types';
 
 /** The log formats the Node tools read. */
 export type LogFormat = 'tsv' | 'diginetica' | 'online-retail';
@@ -89,7 +89,7 @@ export function parseOnlineRetail(text: string): LogEvent[] {
  * Sessions come out in order of their first event in the file.
  */
 export function groupSessions(events: readonly LogEvent[]): LogSession[] {
-  const bySession = new Map<string, SessionEvent[]>();
+  const bySession = new Map<string, ItemLook[]>();
   for (const e of events) {
     let list = bySession.get(e.sessionId);
     if (!list) bySession.set(e.sessionId, (list = []));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { detectLogFormat, groupSessions, parseDigineticaViews, parseOnlineRetail, parseSessionTsv } from './parsers';
+import { detectLogFormat, groupSessions, parseDigineticaViews, parseOnlineRetail, parseSessionTsv } from './click-logs';
 
 describe('log parsers', () => {
   it('reads session-rec TSV in any column order', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { buildSessionBundle } from './bundle-builder';
+import { buildSequenceBundle } from './bundle-builder';
 import { crc32, decodeBundle, encodeBundle } from './bundle-format';
 import { emptyBundle } from './empty-bundle';
 import type { LogSession } from './types';
 
 const sess = (id: string, items: string[]): LogSession => ({ sessionId: id, events: items.map((itemId, t) => ({ itemId, time: 1.7e9 + t })) });
-const bundle = buildSessionBundle(
+const bundle = buildSequenceBundle(
   [sess('1', ['a', 'b', 'c']), sess('2', ['a', 'b']), sess('3', ['b', 'c', 'ü-✓', 'a']), sess('4', ['c', 'ü-✓'])],
   { minSupport: 1 },
 );

@@ -1,6 +1,6 @@
 import { topK } from '../ranking/top-k';
-import type { SessionScorer } from './baselines';
-import { MetricAccumulator, type MetricSummary } from './metrics';
+import type { NextItemScorer } from './baselines';
+import { MetricAccumulator, type MetricSummary } from './next-item-metrics';
 import type { LogSession } from './types';
 
 /** Options of {@link replaySessions}. */
@@ -29,7 +29,7 @@ export interface ReplayResult {
  * the full prefix before it; all training items are candidates, items already in the session
  * included; the rank is the target's place in `topK(scores, 20)` with deterministic ties.
  */
-export function replaySessions(scorer: SessionScorer, test: readonly LogSession[], opts: ReplayOptions): ReplayResult {
+export function replaySessions(scorer: NextItemScorer, test: readonly LogSession[], opts: ReplayOptions): ReplayResult {
   const acc = new MetricAccumulator();
   const buf = new Float32Array(opts.itemCount);
   const now = opts.now;

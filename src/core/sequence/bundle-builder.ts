@@ -1,8 +1,8 @@
 import { LocalrecError } from '../errors';
 import { ItemIndex } from './item-index';
-import type { BundleMeta, LogSession, NeighbourGraph, SessionBundle } from './types';
+import type { BundleMeta, LogSession, NeighbourGraph, SequenceBundle } from './types';
 
-/** How {@link buildSessionBundle} learns from a log; defaults were tuned on a validation split. */
+/** How {@link buildSequenceBundle} learns from a log; defaults were tuned on a validation split. */
 export interface BuildOptions {
   /**
    * Privacy floor: a pair or rule seen in fewer distinct sessions than this is not published,
@@ -52,13 +52,13 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
 const DAY = 86400;
 
 /**
- * Learns a {@link SessionBundle} from training sessions: item popularity (all time and recent),
+ * Learns a {@link SequenceBundle} from training sessions: item popularity (all time and recent),
  * sequential rules (pair a→b at distance d weighs 1/d², as session-rec's SR "quadratic") and an
  * item-to-item "similar sessions" score that approximates session kNN (STAN/VSTAN) linearly: a
  * session that holds both items adds a weight that decays with their distance and shrinks for
  * long sessions. Each graph keeps its strongest `neighbours` per item, scaled to a max of 1.
  */
-export function buildSessionBundle(sessions: readonly LogSession[], options: Partial<BuildOptions> = {}): SessionBundle {
+export function buildSequenceBundle(sessions: readonly LogSession[], options: Partial<BuildOptions> = {}): SequenceBundle {
   const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...options };
   if (!Number.isInteger(o.minSupport) || o.minSupport < 1) {
     throw new LocalrecError('invalid_argument', `minSupport must be a whole number >= 1, got ${o.minSupport}.`);
