@@ -13,12 +13,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
-import { runTool } from './lib/cli';
+import { choiceOption, isEntryPoint, numberOption, parseOptions, runTool } from './lib/cli';
 import { buildSequenceBundle, DEFAULT_BUILD_OPTIONS } from '../src/core/sequence/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
-import { detectLogFormat, groupSessions, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
-
-const FORMATS: readonly LogFormat[] = ['tsv', 'diginetica', 'online-retail'];
+import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog } from '../src/core/sequence/click-logs';
 
 /** Reads catalog item ids from JSON (`{items:[{id}]}` or an array) or a one-id-per-line file. */
 export function readCatalogIds(file: string): string[] {
@@ -37,33 +35,25 @@ export function readCatalogIds(file: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
 }
 
-function arg(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 function main(): void {
-  const argv = process.argv.slice(2);
-  const events = arg(argv, 'events');
-  const out = arg(argv, 'out');
-  if (!events || !out) {
-    throw new LocalrecError('invalid_argument', 'Usage: npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format tsv|diginetica|online-retail]');
-  }
+  const args = parseOptions({
+    events: { type: 'string' },
+    out: { type: 'string' },
+    catalog: { type: 'string' },
+    'min-support': { type: 'string' },
+    format: { type: 'string' },
+  });
+  const { events, out } = args;
+  if (!events || !out) throw new LocalrecError('invalid_argument', '--events FILE and --out DIR are required.');
+  const minSupport = numberOption('min-support', args['min-support']) ?? DEFAULT_BUILD_OPTIONS.minSupport;
   const text = readFileSync(events, 'utf8');
-  const fmtArg = arg(argv, 'format');
-  if (fmtArg !== undefined && !FORMATS.includes(fmtArg as LogFormat)) {
-    throw new LocalrecError('invalid_argument', `--format must be one of ${FORMATS.join(', ')}.`);
-  }
-  const format = (fmtArg as LogFormat | undefined) ?? detectLogFormat(text);
+  const format = choiceOption('format', args.format, LOG_FORMATS) ?? detectLogFormat(text);
   let log = parseLog(text, format);
-  const catalogFile = arg(argv, 'catalog');
-  const catalog = catalogFile ? readCatalogIds(catalogFile) : undefined;
+  const catalog = args.catalog ? readCatalogIds(args.catalog) : undefined;
   if (catalog) {
     const known = new Set(catalog);
     log = log.filter((e) => known.has(e.itemId));
   }
-  const k = arg(argv, 'min-support');
-  const minSupport = k === undefined ? DEFAULT_BUILD_OPTIONS.minSupport : Number(k);
   const bundle = buildSequenceBundle(groupSessions(log), { minSupport, ...(catalog ? { extraItems: catalog } : {}) });
   const bytes = encodeBundle(bundle);
   decodeBundle(bytes); // self-check: never publish a file the worker would reject
@@ -90,4 +80,6 @@ function main(): void {
   console.log(`${join(out, 'session-bundle.bin')}: ${n} items, ${bytes.length} bytes, ${gzipBytes} gzip (${summary.gzipBytesPerItem} B/item), min support ${minSupport}`);
 }
 
-await runTool('build-bundle', 'npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format tsv|diginetica|online-retail]', main);
+const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}]`;
+
+if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);

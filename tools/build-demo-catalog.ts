@@ -12,9 +12,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { columnIndices, readTable, splitCsvLine } from '../src/core/csv';
 import type { CatalogItem, CatalogJson } from '../src/core/catalog';
+import { readOnlineRetail } from '../src/core/online-retail';
 import { categorise, rangeOf } from './demo-taxonomy';
+import { isEntryPoint, parseOptions, runTool } from './lib/cli';
 
 export const ATTRIBUTION =
   'Product names, prices and baskets derived from: Chen, D. (2015). Online Retail [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C5BW33 (CC BY 4.0). Categories and ranges assigned by localrec tools/demo-taxonomy.ts.';
@@ -32,22 +33,14 @@ function median(xs: number[]): number {
 }
 
 export function buildDemoCatalog(csv: string): CatalogJson {
-  const table = readTable(csv, (l) => splitCsvLine(l), 'online-retail CSV');
-  const [cInv, cCode, cDesc, cQty, cPrice] = columnIndices(
-    table.header, ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'UnitPrice'], 'online-retail CSV',
-  ) as [number, number, number, number, number];
   const seen = new Map<string, { title: string; prices: number[]; invoices: Set<string> }>();
-  for (const { cols: f } of table.rows) {
-    const code = f[cCode]!.trim();
-    const desc = f[cDesc]!.trim();
-    if (!PRODUCT_CODE.test(code) || desc === '') continue;
-    const entry = seen.get(code) ?? { title: desc, prices: [], invoices: new Set<string>() };
-    seen.set(code, entry);
-    const qty = Number(f[cQty]);
-    const price = Number(f[cPrice]);
-    if (!f[cInv]!.startsWith('C') && qty > 0 && price > 0) {
-      entry.prices.push(price);
-      entry.invoices.add(f[cInv]!);
+  for (const row of readOnlineRetail(csv)) {
+    if (!PRODUCT_CODE.test(row.stockCode) || row.description === '') continue;
+    const entry = seen.get(row.stockCode) ?? { title: row.description, prices: [], invoices: new Set<string>() };
+    seen.set(row.stockCode, entry);
+    if (!row.cancelled && row.quantity > 0 && row.unitPrice > 0) {
+      entry.prices.push(row.unitPrice);
+      entry.invoices.add(row.invoice);
     }
   }
   const items: CatalogItem[] = [];
@@ -68,17 +61,19 @@ export function buildDemoCatalog(csv: string): CatalogJson {
   return { format: 'localrec-catalog', formatVersion: 1, version: 'online-retail-2010-12.v1', currency: 'GBP', attribution: ATTRIBUTION, items };
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('build-demo-catalog.ts')) {
-  const input = resolve(arg('--input', '../shared/data/online-retail-2010-12/online-retail.csv'));
-  const out = resolve(arg('--out', 'demo/data/catalog.json'));
-  const catalog = buildDemoCatalog(readFileSync(input, 'utf8'));
+function main(): void {
+  const args = parseOptions({
+    input: { type: 'string', default: '../shared/data/online-retail-2010-12/online-retail.csv' },
+    out: { type: 'string', default: 'demo/data/catalog.json' },
+  });
+  const out = resolve(args.out);
+  const catalog = buildDemoCatalog(readFileSync(resolve(args.input), 'utf8'));
   writeFileSync(out, JSON.stringify(catalog) + '\n');
   const byCategory = new Map<string, number>();
   for (const it of catalog.items) byCategory.set(it.category.join(' > '), (byCategory.get(it.category.join(' > ')) ?? 0) + 1);
   console.log(JSON.stringify({ out, items: catalog.items.length, available: catalog.items.filter((i) => i.available).length, withRange: catalog.items.filter((i) => i.brand).length, categories: Object.fromEntries([...byCategory].sort((a, b) => b[1] - a[1])) }, null, 1));
 }
+
+const USAGE = 'npm run build-catalog -- [--input FILE] [--out FILE]';
+
+if (isEntryPoint(import.meta.url)) await runTool('build-catalog', USAGE, main);

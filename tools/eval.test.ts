@@ -1,18 +1,11 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithSharedData } from '../src/core/testing/shared-data';
 import { evaluate, readSessions } from './eval';
 
-// Real data lives beside the project; a fresh clone has none, CI always does.
-const DATA = join(__dirname, '..', '..', 'shared', 'data');
-const hasData = existsSync(join(DATA, 'diginetica-sample', 'train.tsv'));
-if (!hasData) console.warn(`[eval.test] skipped: no evaluation data at ${DATA} (see ../shared/data/README.md)`);
-
-describe.skipIf(!hasData)('offline evaluation harness on real sessions', () => {
-  it('replays the Diginetica sample: 99 predictions, sane metrics, localrec beats POP', () => {
-    const train = readSessions(join(DATA, 'diginetica-sample', 'train.tsv'));
-    const test = readSessions(join(DATA, 'diginetica-sample', 'test.tsv'));
-    const r = evaluate(train, test);
+describeWithSharedData('diginetica-sample', 'offline evaluation harness on the Diginetica sample', (dir) => {
+  it('replays the test sessions: 99 predictions, sane metrics, localrec beats POP', () => {
+    const r = evaluate(readSessions(join(dir, 'train.tsv')), readSessions(join(dir, 'test.tsv')));
     expect(r.predictions).toBe(99);
     for (const m of Object.values(r.results)) {
       expect(m['hr@20']!).toBeGreaterThanOrEqual(m['hr@10']!);
@@ -24,18 +17,29 @@ describe.skipIf(!hasData)('offline evaluation harness on real sessions', () => {
   });
 
   it('reads the raw Diginetica views format', () => {
-    const sessions = readSessions(join(DATA, 'diginetica-sample', 'train-item-views.csv'));
-    expect(sessions.length).toBe(2986);
+    expect(readSessions(join(dir, 'train-item-views.csv')).length).toBe(2986);
   });
+});
 
-  it('reproduces EVALUATION.md baselines on YooChoose-100k within ±0.005', () => {
-    const dir = join(DATA, 'yoochoose-100k');
-    const r = evaluate(readSessions(join(dir, 'train.tsv')), readSessions(join(dir, 'test.tsv')), { methods: ['pop', 'spop', 'sr'] });
+describeWithSharedData('yoochoose-100k', 'offline evaluation on YooChoose-100k', (dir) => {
+  // One replay (about 2 s) serves every assertion below.
+  let report: ReturnType<typeof evaluate> | undefined;
+  const yoochoose = () => (report ??= evaluate(readSessions(join(dir, 'train.tsv')), readSessions(join(dir, 'test.tsv'))));
+
+  it('reproduces EVALUATION.md baselines within ±0.005', () => {
+    const r = yoochoose();
     expect(r.predictions).toBe(10152);
     const published = { pop: [0.0894, 0.0264], spop: [0.3813, 0.2637], sr: [0.6185, 0.3524] } as const;
     for (const [name, [hr, mrr]] of Object.entries(published)) {
       expect(Math.abs(r.results[name]!['hr@20']! - hr)).toBeLessThanOrEqual(0.005);
       expect(Math.abs(r.results[name]!['mrr@20']! - mrr)).toBeLessThanOrEqual(0.005);
     }
+  });
+
+  it("gives the README's headline HR@20 .7016 / MRR@20 .3787 with localrec's default ranker, within ±0.0005", () => {
+    const localrec = yoochoose().results.localrec!;
+    // toBeCloseTo(x, 3) allows |difference| < 0.0005.
+    expect(localrec['hr@20']).toBeCloseTo(0.7016, 3);
+    expect(localrec['mrr@20']).toBeCloseTo(0.3787, 3);
   });
 });

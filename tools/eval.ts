@@ -12,12 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
-import { runTool } from './lib/cli';
+import { choiceOption, isEntryPoint, numberOption, parseOptions, runTool } from './lib/cli';
 import { PopBaseline, SequentialRulesBaseline, SessionPopBaseline, type NextItemScorer } from '../src/core/sequence/baselines';
 import { buildSequenceBundle } from '../src/core/sequence/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
 import { ItemIndex } from '../src/core/sequence/item-index';
-import { detectLogFormat, groupSessions, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
+import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
 import { SequenceRanker } from '../src/core/sequence/ranker';
 import { replaySessions } from '../src/core/sequence/replay';
 import type { LogSession } from '../src/core/sequence/types';
@@ -76,43 +76,57 @@ export function evaluate(train: readonly LogSession[], test: readonly LogSession
   };
 }
 
-function parseArgs(argv: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new LocalrecError('invalid_argument', `Unexpected argument "${a}".`);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) out.set(a.slice(2), 'true');
-    else out.set(a.slice(2), (i++, next));
+/** A JSON object of numbers, as --params and --build take (undefined when not given). */
+function numbersOption(name: string, text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // reported below, with what the option takes
   }
-  return out;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'number')) {
+    throw new LocalrecError('invalid_argument', `--${name} must be a JSON object of numbers, got ${text}`);
+  }
+  return value as Record<string, number>;
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
-  const trainFile = args.get('train');
-  const testFile = args.get('test');
-  const splitDays = args.has('split-days') ? Number(args.get('split-days')) : undefined;
+  const args = parseOptions({
+    train: { type: 'string' },
+    test: { type: 'string' },
+    'split-days': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'bundle-min-support': { type: 'string' },
+    format: { type: 'string' },
+    params: { type: 'string' },
+    build: { type: 'string' },
+    methods: { type: 'string' },
+  });
+  const { train: trainFile, test: testFile } = args;
+  const splitDays = numberOption('split-days', args['split-days']);
   if (!trainFile || (!testFile && splitDays === undefined)) {
-    throw new LocalrecError('invalid_argument', 'Usage: npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K]');
+    throw new LocalrecError('invalid_argument', '--train FILE and one of --test FILE or --split-days N are required.');
   }
-  const format = args.get('format') as LogFormat | undefined;
+  const format = choiceOption('format', args.format, LOG_FORMATS);
+  const minSupport = numberOption('bundle-min-support', args['bundle-min-support']);
+  const params = numbersOption('params', args.params);
+  const build = numbersOption('build', args.build);
   let train = readSessions(trainFile, format);
   let test: LogSession[];
   if (splitDays !== undefined) ({ train, validation: test } = splitLastDays(train, splitDays));
   else test = readSessions(testFile!, format);
-  const k = args.has('bundle-min-support') ? Number(args.get('bundle-min-support')) : undefined;
   const report: EvalReport = {
     train: trainFile,
     test: testFile ?? `${trainFile} (last ${splitDays} day(s))`,
     ...evaluate(train, test, {
-      ...(k !== undefined ? { minSupport: k } : {}),
-      ...(args.has('params') ? { params: JSON.parse(args.get('params')!) } : {}),
-      ...(args.has('build') ? { build: JSON.parse(args.get('build')!) } : {}),
-      ...(args.has('methods') ? { methods: args.get('methods')!.split(',') } : {}),
+      ...(minSupport !== undefined ? { minSupport } : {}),
+      ...(params ? { params } : {}),
+      ...(build ? { build } : {}),
+      ...(args.methods !== undefined ? { methods: args.methods.split(',') } : {}),
     }),
   };
-  if (args.has('json')) {
+  if (args.json) {
     console.log(JSON.stringify(report));
     return;
   }
@@ -126,7 +140,6 @@ function main(): void {
   }
 }
 
-// Run only as a script, so tests can import evaluate().
-if (process.argv[1] && /eval\.ts$/.test(process.argv[1])) {
-  await runTool('eval', 'npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format F]', main);
-}
+const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr]`;
+
+if (isEntryPoint(import.meta.url)) await runTool('eval', USAGE, main);

@@ -11,14 +11,13 @@
  * an earlier params file, that file's parameters are written instead, with a note saying so.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { LocalrecError } from '../src/core/errors';
-import { runTool } from './lib/cli';
+import { choiceOption, isEntryPoint, parseOptions, runTool } from './lib/cli';
 import {
   buildCohort, conditionalExpectedPurchases, fitBgNbd, fitGammaGamma, formatDay, parseDay,
   type BgNbdParams, type GammaGammaParams, type RfmSummary,
 } from '../src/core/lifecycle/index';
-import { asFormat, loadTransactions } from './lib/transactions-io';
+import { loadTransactions, TRANSACTION_FORMATS } from './lib/transactions-io';
 
 const TIME_UNIT_DAYS = 7;
 
@@ -58,21 +57,18 @@ function gammaGammaDegeneracy(params: GammaGammaParams | null, spenders: number)
 }
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      transactions: { type: 'string' },
-      format: { type: 'string' },
-      'calibration-end': { type: 'string' },
-      'holdout-end': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      out: { type: 'string' },
-      'fallback-params': { type: 'string' },
-    },
-    strict: true,
+  const values = parseOptions({
+    transactions: { type: 'string' },
+    format: { type: 'string' },
+    'calibration-end': { type: 'string' },
+    'holdout-end': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'fallback-params': { type: 'string' },
   });
   const file = values.transactions;
-  if (!file) throw new LocalrecError('invalid_argument', 'pass --transactions FILE (see the comment at the top of tools/fit-lifecycle.ts)');
-  const input = loadTransactions(file, asFormat(values.format));
+  if (!file) throw new LocalrecError('invalid_argument', '--transactions FILE is required.');
+  const input = loadTransactions(file, choiceOption('format', values.format, TRANSACTION_FORMATS));
 
   let customers: (RfmSummary & { monetary?: number | null; holdoutPurchases?: number })[];
   let calibrationEnd: string | null = null;
@@ -184,8 +180,6 @@ function main(): void {
   }
 }
 
-await runTool(
-  'fit-lifecycle',
-  'npm run fit-lifecycle -- --transactions FILE [--format cdnow|cdnow-summary|online-retail] [--calibration-end DATE] [--holdout-end DATE] [--json] [--out FILE]',
-  main,
-);
+const USAGE = `npm run fit-lifecycle -- --transactions FILE [--format ${TRANSACTION_FORMATS.join('|')}] [--calibration-end YYYY-MM-DD] [--holdout-end YYYY-MM-DD] [--json] [--out FILE] [--fallback-params FILE]`;
+
+if (isEntryPoint(import.meta.url)) await runTool('fit-lifecycle', USAGE, main);

@@ -8,11 +8,10 @@
  * (weights, standardisation, feature names, evaluation and notes) the demo ships.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { LocalrecError } from '../src/core/errors';
-import { runTool } from './lib/cli';
+import { isEntryPoint, parseOptions, runTool } from './lib/cli';
 import {
   brierScore, expectedCalibrationError, extractSessionFeatures, predictPurchaseProbability,
   reliabilityTable, rocAuc, SESSION_FEATURE_NAMES, sessionStats, stratifiedFolds, trainPurchaseModel,
@@ -51,20 +50,18 @@ function usualValue(xs: readonly number[]): number {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
 }
 
-function main(): Promise<void> | void {
-  const { values } = parseArgs({
-    options: {
-      data: { type: 'string', default: '../shared/data/diginetica-sample' },
-      folds: { type: 'string', default: '5' },
-      l2: { type: 'string', default: '0.01' },
-      json: { type: 'boolean', default: false },
-      out: { type: 'string' },
-    },
-    strict: true,
+async function main(): Promise<void> {
+  const values = parseOptions({
+    data: { type: 'string', default: '../shared/data/diginetica-sample' },
+    folds: { type: 'string', default: '5' },
+    l2: { type: 'string', default: '0.01' },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
   });
   const k = Number(values.folds);
   const l2 = Number(values.l2);
   if (!(Number.isInteger(k) && k >= 2) || !(l2 >= 0)) throw new LocalrecError('invalid_argument', '--folds must be an integer >= 2 and --l2 >= 0');
+  await tf.setBackend('cpu');
 
   const sessions = loadDigineticaSessions(values.data);
   const names = [...SESSION_FEATURE_NAMES];
@@ -156,7 +153,6 @@ function main(): Promise<void> | void {
   }
 }
 
-await runTool('train-purchase-model', 'npm run train-purchase-model -- [--data DIR] [--folds 5] [--l2 0.01] [--json] [--out FILE]', async () => {
-  await tf.setBackend('cpu');
-  await main();
-});
+const USAGE = 'npm run train-purchase-model -- [--data DIR] [--folds 5] [--l2 0.01] [--json] [--out FILE]';
+
+if (isEntryPoint(import.meta.url)) await runTool('train-purchase-model', USAGE, main);

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { columnIndices, readTable, type Table } from '../../src/core/csv';
 import { LocalrecError } from '../../src/core/errors';
 import {
-  parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail,
+  parseCdnowSummary, parseCdnowTransactions, parseOnlineRetailPurchases,
   type SessionContext, type SessionEvent, type SummaryRow, type Transaction,
 } from '../../src/core/lifecycle/index';
 
 /** Input formats the lifecycle tool reads. */
-export type TransactionFormat = 'cdnow' | 'cdnow-summary' | 'online-retail';
+export const TRANSACTION_FORMATS = ['cdnow', 'cdnow-summary', 'online-retail'] as const;
+export type TransactionFormat = (typeof TRANSACTION_FORMATS)[number];
 
 /** Input read from disk: raw transactions, or ready-made summaries. */
 export type LoadedInput =
@@ -24,28 +25,16 @@ export function detectFormat(text: string): TransactionFormat {
 
 /** Reads and parses an input file; errors name the file. */
 export function loadTransactions(path: string, format?: TransactionFormat): LoadedInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new LocalrecError('invalid_argument', `cannot read ${path}: ${(e as Error).message}`);
-  }
+  const text = readFileSync(path, 'utf8');
   const fmt = format ?? detectFormat(text);
   try {
     if (fmt === 'cdnow-summary') return { format: fmt, summaries: parseCdnowSummary(text) };
     if (fmt === 'cdnow') return { format: fmt, transactions: parseCdnowTransactions(text) };
-    return { format: fmt, transactions: parseOnlineRetail(text) };
+    return { format: fmt, transactions: parseOnlineRetailPurchases(text) };
   } catch (e) {
     if (e instanceof LocalrecError) throw new LocalrecError(e.code, `${path}: ${e.message}`, e.field);
     throw e;
   }
-}
-
-/** Validates a --format value. */
-export function asFormat(value: string | undefined): TransactionFormat | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'cdnow' || value === 'cdnow-summary' || value === 'online-retail') return value;
-  throw new LocalrecError('invalid_argument', `--format must be cdnow, cdnow-summary or online-retail, got "${value}"`);
 }
 
 /** One labelled Diginetica session, as the purchase-model trainer uses it. */

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeWithSharedData } from '../testing/shared-data';
 import {
   bgnbdLogLikelihood, conditionalExpectedPurchases, expectedPurchases, fitBgNbd, pAlive,
   probabilityOfPurchases, type BgNbdParams,
@@ -9,8 +9,6 @@ import {
 import { parseCdnowSummary } from './purchase-logs';
 import { hyp2f1 } from './special';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data/cdnow/', import.meta.url));
-const SUMMARY = `${DATA}cdnow_customers_summary.csv`;
 const PUBLISHED: BgNbdParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 
 describe('BG/NBD with the published CDNOW parameters', () => {
@@ -114,8 +112,8 @@ describe('BG/NBD with the published CDNOW parameters', () => {
   });
 });
 
-describe.skipIf(!existsSync(SUMMARY))('BG/NBD fit on the CDNOW summary (needs ../shared/data/cdnow; skipped when absent)', () => {
-  const customers = existsSync(SUMMARY) ? parseCdnowSummary(readFileSync(SUMMARY, 'utf8')) : [];
+describeWithSharedData('cdnow/cdnow_customers_summary.csv', 'BG/NBD fit on the CDNOW summary', (summary) => {
+  const customers = parseCdnowSummary(readFileSync(summary, 'utf8'));
 
   it('has the published log-likelihood at the published parameters', () => {
     expect(customers).toHaveLength(2357);

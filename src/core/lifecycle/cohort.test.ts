@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeWithSharedData } from '../testing/shared-data';
 import { fitBgNbd } from './bgnbd';
 import { buildCohort } from './cohort';
 import { parseCdnowSummary, parseCdnowTransactions } from './purchase-logs';
 import { parseDay, type Transaction } from './transactions';
-
-const DATA = fileURLToPath(new URL('../../../../shared/data/cdnow/', import.meta.url));
 
 describe('buildCohort', () => {
   const d = parseDay;
@@ -34,11 +33,11 @@ describe('buildCohort', () => {
   });
 });
 
-describe.skipIf(!existsSync(`${DATA}CDNOW_sample.txt`))('CDNOW raw sample → summary (needs ../shared/data/cdnow; skipped when absent)', () => {
+describeWithSharedData('cdnow', 'CDNOW raw sample → summary', (cdnow) => {
   it('rebuilds the published summary exactly and gives the same fit', () => {
-    const raw = parseCdnowTransactions(readFileSync(`${DATA}CDNOW_sample.txt`, 'utf8'));
+    const raw = parseCdnowTransactions(readFileSync(join(cdnow, 'CDNOW_sample.txt'), 'utf8'));
     const cohort = buildCohort(raw, { calibrationEndDay: parseDay('1997-09-30') });
-    const summary = parseCdnowSummary(readFileSync(`${DATA}cdnow_customers_summary.csv`, 'utf8'));
+    const summary = parseCdnowSummary(readFileSync(join(cdnow, 'cdnow_customers_summary.csv'), 'utf8'));
     expect(cohort).toHaveLength(summary.length);
     const byId = new Map(cohort.map((c) => [c.id, c]));
     for (const s of summary) {

@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeWithSharedData } from '../testing/shared-data';
 import { buildCohort } from './cohort';
 import { conditionalExpectedSpend, fitGammaGamma, gammaGammaCustomerLogLikelihood } from './gamma-gamma';
 import { parseCdnowTransactions } from './purchase-logs';
 import { lnGamma } from './special';
 import { parseDay } from './transactions';
-
-const SAMPLE = fileURLToPath(new URL('../../../../shared/data/cdnow/CDNOW_sample.txt', import.meta.url));
 
 describe('Gamma-Gamma', () => {
   it('conditional expected spend is the weighted mix of population and own mean', () => {
@@ -30,9 +28,9 @@ describe('Gamma-Gamma', () => {
   });
 });
 
-describe.skipIf(!existsSync(SAMPLE))('Gamma-Gamma on CDNOW (needs ../shared/data/cdnow; skipped when absent)', () => {
+describeWithSharedData('cdnow/CDNOW_sample.txt', 'Gamma-Gamma on CDNOW', (sample) => {
   it('reproduces the lifetimes fit p 6.25, q 3.74, v 15.44 on the 946 returning customers', () => {
-    const cohort = buildCohort(parseCdnowTransactions(readFileSync(SAMPLE, 'utf8')), { calibrationEndDay: parseDay('1997-09-30') });
+    const cohort = buildCohort(parseCdnowTransactions(readFileSync(sample, 'utf8')), { calibrationEndDay: parseDay('1997-09-30') });
     const returning = cohort.filter((c) => c.x > 0).map((c) => ({ x: c.x, mx: c.monetary! }));
     expect(returning).toHaveLength(946);
     const fit = fitGammaGamma(returning);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { parseCdnowSummary, parseCdnowTransactions, parseOnlineRetail } from './purchase-logs';
+import { parseCdnowSummary, parseCdnowTransactions, parseOnlineRetailPurchases } from './purchase-logs';
 import { parseDay } from './transactions';
 
 function errorOf(fn: () => unknown): LocalrecError {
@@ -54,17 +54,18 @@ describe('parseCdnowSummary', () => {
   });
 });
 
-describe('parseOnlineRetail', () => {
+describe('parseOnlineRetailPurchases', () => {
   const header = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
-  it('keeps sales with a customer, skips cancellations and anonymous rows, honours quotes', () => {
+  it('keeps sales with a customer, skips cancellations, anonymous rows and stock adjustments, honours quotes', () => {
     const text = [
       header,
       '536381,82567,"AIRLINE LOUNGE,METAL SIGN",2,01/12/2010 09:41,2.1,15311,United Kingdom',
       '536477,22041,"RECORD FRAME 7"" SINGLE SIZE ",48,02/12/2010 12:27,2.1,16210.0,United Kingdom',
       'C536379,D,Discount,-1,01/12/2010 09:41,27.5,14527,United Kingdom',
       '536414,22139,,56,01/12/2010 11:52,0,,United Kingdom',
+      '536500,21000,damaged,-3,01/12/2010 12:00,0,15311,United Kingdom',
     ].join('\n');
-    const out = parseOnlineRetail(text);
+    const out = parseOnlineRetailPurchases(text);
     expect(out).toHaveLength(2);
     expect(out[0]).toEqual({ customerId: '15311', day: parseDay('2010-12-01'), amount: 4.2 });
     expect(out[1]!.customerId).toBe('16210');
@@ -72,8 +73,8 @@ describe('parseOnlineRetail', () => {
     expect(out[1]!.amount).toBeCloseTo(100.8, 10);
   });
   it('names the line of a bad date or number', () => {
-    expect(errorOf(() => parseOnlineRetail(`${header}\n536381,1,x,2,2010-12-01 09:41,2.1,15311,UK`)).message).toMatch(/line 2: InvoiceDate/);
-    expect(errorOf(() => parseOnlineRetail(`${header}\n536381,1,x,two,01/12/2010 09:41,2.1,15311,UK`)).message).toMatch(/line 2: Quantity/);
-    expect(errorOf(() => parseOnlineRetail('a,b\n1,2')).message).toMatch(/missing column/);
+    expect(errorOf(() => parseOnlineRetailPurchases(`${header}\n536381,1,x,2,2010-12-01 09:41,2.1,15311,UK`)).message).toMatch(/line 2: InvoiceDate/);
+    expect(errorOf(() => parseOnlineRetailPurchases(`${header}\n536381,1,x,two,01/12/2010 09:41,2.1,15311,UK`)).message).toMatch(/line 2: Quantity/);
+    expect(errorOf(() => parseOnlineRetailPurchases('a,b\n1,2')).message).toMatch(/missing column/);
   });
 });

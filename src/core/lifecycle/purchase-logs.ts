@@ -1,7 +1,8 @@
 import { columnIndices, readTable, splitCsvLine } from '../csv';
 import { LocalrecError } from '../errors';
+import { readOnlineRetail } from '../online-retail';
 import type { RfmSummary } from './bgnbd';
-import { dayFromYmd, type Transaction } from './transactions';
+import { dayFromMs, dayFromYmd, type Transaction } from './transactions';
 
 /**
  * Parsers for the purchase-log formats the lifecycle tool accepts. Pure (text in, records out)
@@ -88,37 +89,16 @@ export function parseCdnowSummary(text: string): SummaryRow[] {
 }
 
 /**
- * UCI Online Retail CSV. Cancellations (invoice numbers starting with C), rows without a
- * CustomerID and rows with a non-positive quantity (stock adjustments, not sales) are skipped;
- * each kept row becomes a transaction of Quantity × UnitPrice on its invoice day.
+ * UCI Online Retail as purchases: each sale to a known customer becomes a transaction of
+ * Quantity × UnitPrice on its invoice day. Cancellations, anonymous sales and rows with a
+ * non-positive quantity (stock adjustments, not sales) are left out.
  */
-export function parseOnlineRetail(text: string): Transaction[] {
-  const table = readTable(text, (l) => splitCsvLine(l.trim()), 'online-retail file');
-  const [ii, qi, di, pi, ci] = columnIndices(
-    table.header, ['InvoiceNo', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'], 'online-retail file',
-  ) as [number, number, number, number, number];
-  const out: Transaction[] = [];
-  for (const { line: lineNo, cols: f } of table.rows) {
-    const invoice = (f[ii] ?? '').trim();
-    const customer = (f[ci] ?? '').trim();
-    if (invoice === '') throw bad(lineNo, 'missing InvoiceNo');
-    if (invoice.toUpperCase().startsWith('C') || customer === '') continue;
-    const quantity = finite(f[qi], lineNo, 'Quantity');
-    const price = finite(f[pi], lineNo, 'UnitPrice');
-    if (quantity <= 0) continue;
-    const dateText = (f[di] ?? '').trim();
-    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/.exec(dateText);
-    if (!m) throw bad(lineNo, `InvoiceDate must be DD/MM/YYYY HH:MM, got "${dateText}"`);
-    let day: number;
-    try {
-      day = dayFromYmd(Number(m[3]), Number(m[2]), Number(m[1]));
-    } catch {
-      throw bad(lineNo, `"${dateText}" is not a calendar date`);
-    }
-    // Some exports write ids as 17850.0; normalise so one customer stays one customer.
-    const id = /^\d+(\.0+)?$/.test(customer) ? String(Number(customer)) : customer;
-    out.push({ customerId: id, day, amount: quantity * price });
-  }
+export function parseOnlineRetailPurchases(text: string): Transaction[] {
+  const out = readOnlineRetail(text).flatMap(({ cancelled, customerId, quantity, unitPrice, time }) =>
+    cancelled || customerId === undefined || quantity <= 0
+      ? []
+      : [{ customerId, day: dayFromMs(time), amount: quantity * unitPrice }],
+  );
   if (out.length === 0) throw new LocalrecError('invalid_data', 'no purchases with a CustomerID found');
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { detectLogFormat, groupSessions, parseDigineticaViews, parseOnlineRetail, parseSessionTsv } from './click-logs';
+import { detectLogFormat, groupSessions, parseDigineticaViews, parseOnlineRetailClicks, parseSessionTsv } from './click-logs';
 
 describe('log parsers', () => {
   it('reads session-rec TSV in any column order', () => {
@@ -18,13 +18,17 @@ describe('log parsers', () => {
     expect(parseDigineticaViews(text)).toEqual([{ sessionId: '1', itemId: '81766', time: Date.UTC(2016, 4, 9) / 1000 + 526.309 }]);
   });
 
-  it('reads Online Retail: invoices are sessions, cancellations skipped, quoted commas kept', () => {
+  it('reads Online Retail: invoices are sessions, cancellations skipped, anonymous and free lines kept', () => {
     const text =
       'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n' +
       '536365,85123A ,"HEART, WHITE",6,01/12/2010 08:26,2.55,17850,United Kingdom\n' +
-      'C536379,D,Discount,-1,01/12/2010 09:41,27.5,14527,United Kingdom\n';
+      'C536379,D,Discount,-1,01/12/2010 09:41,27.5,14527,United Kingdom\n' +
+      '536414,22139,,56,01/12/2010 11:52,0,,United Kingdom\n';
     expect(detectLogFormat(text)).toBe('online-retail');
-    expect(parseOnlineRetail(text)).toEqual([{ sessionId: '536365', itemId: '85123A', time: Date.UTC(2010, 11, 1, 8, 26) / 1000 }]);
+    expect(parseOnlineRetailClicks(text)).toEqual([
+      { sessionId: '536365', itemId: '85123A', time: Date.UTC(2010, 11, 1, 8, 26) / 1000 },
+      { sessionId: '536414', itemId: '22139', time: Date.UTC(2010, 11, 1, 11, 52) / 1000 },
+    ]);
   });
 
   it('rejects malformed files with invalid_data', () => {

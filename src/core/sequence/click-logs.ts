@@ -1,9 +1,11 @@
-import { columnIndices, readTable, splitCsvLine } from '../csv';
+import { columnIndices, readTable } from '../csv';
 import { LocalrecError } from '../errors';
+import { readOnlineRetail } from '../online-retail';
 import type { LogEvent, LogSession, ItemLook } from './types';
 
 /** The log formats the Node tools read. */
-export type LogFormat = 'tsv' | 'diginetica' | 'online-retail';
+export const LOG_FORMATS = ['tsv', 'diginetica', 'online-retail'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Parses `text` in `format` into events (file order kept). Throws LocalrecError('invalid_data'). */
 export function parseLog(text: string, format: LogFormat): LogEvent[] {
@@ -13,7 +15,7 @@ export function parseLog(text: string, format: LogFormat): LogEvent[] {
     case 'diginetica':
       return parseDigineticaViews(text);
     case 'online-retail':
-      return parseOnlineRetail(text);
+      return parseOnlineRetailClicks(text);
   }
 }
 
@@ -62,26 +64,11 @@ export function parseDigineticaViews(text: string): LogEvent[] {
   });
 }
 
-/**
- * Parses the UCI Online Retail CSV. Each invoice is a session, the item is the trimmed StockCode;
- * cancellations (InvoiceNo starting with "C") are skipped. Dates are DD/MM/YYYY HH:MM, read as UTC.
- */
-export function parseOnlineRetail(text: string): LogEvent[] {
-  const table = readTable(text, (l) => splitCsvLine(l), 'Online Retail CSV');
-  const [vi, ci, di] = columnIndices(table.header, ['InvoiceNo', 'StockCode', 'InvoiceDate'], 'Online Retail CSV') as [number, number, number];
-  const out: LogEvent[] = [];
-  for (const { line, cols } of table.rows) {
-    const invoice = cols[vi]?.trim() ?? '';
-    if (invoice.startsWith('C')) continue;
-    const itemId = cols[ci]?.trim() ?? '';
-    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2})$/.exec(cols[di]?.trim() ?? '');
-    if (invoice === '' || itemId === '' || !m) {
-      throw new LocalrecError('invalid_data', `Online Retail line ${line} needs InvoiceNo, StockCode and an InvoiceDate like 01/12/2010 08:26.`);
-    }
-    const time = Date.UTC(+m[3]!, +m[2]! - 1, +m[1]!, +m[4]!, +m[5]!) / 1000;
-    out.push({ sessionId: invoice, itemId, time });
-  }
-  return out;
+/** UCI Online Retail as click sessions: each invoice is a session of its stock codes; cancellations are left out. */
+export function parseOnlineRetailClicks(text: string): LogEvent[] {
+  return readOnlineRetail(text)
+    .filter((row) => !row.cancelled)
+    .map((row) => ({ sessionId: row.invoice, itemId: row.stockCode, time: row.time / 1000 }));
 }
 
 /**
