@@ -34,10 +34,15 @@ describe('session bundle format', () => {
     const back = decodeBundle(encodeBundle(bundle));
     expect(back.itemIds).toEqual(bundle.itemIds);
     expect(back.meta).toEqual(bundle.meta);
-    for (let i = 0; i < bundle.itemIds.length; i++) expect(back.popularity[i]).toBeCloseTo(bundle.popularity[i]!, 4);
+    for (let i = 0; i < bundle.itemIds.length; i++) {
+      expect(back.popularity[i]).toBeCloseTo(bundle.popularity[i]!, 4);
+      expect(back.recentPopularity[i]).toBeCloseTo(bundle.recentPopularity[i]!, 4);
+    }
     for (const g of ['next', 'similar'] as const) {
       const a = bundle[g];
       const b = back[g];
+      // Without edges the weight checks below would pass without running.
+      expect(a.targets.length).toBeGreaterThan(0);
       expect(Array.from(b.offsets)).toEqual(Array.from(a.offsets));
       for (let r = 0; r + 1 < a.offsets.length; r++) {
         const want = new Map<number, number>();

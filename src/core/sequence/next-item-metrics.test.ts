@@ -17,6 +17,6 @@ describe('MetricAccumulator', () => {
   });
 
   it('is all zeros with no predictions', () => {
-    expect(new MetricAccumulator().summary()['hr@20']).toBe(0);
+    expect(new MetricAccumulator().summary()).toEqual({ 'hr@20': 0, 'mrr@20': 0, 'hr@10': 0, 'mrr@10': 0, 'ndcg@20': 0, predictions: 0 });
   });
 });

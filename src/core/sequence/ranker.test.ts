@@ -4,7 +4,7 @@ import { topK } from '../ranking/top-k';
 import { buildSequenceBundle } from './bundle-builder';
 import { decodeBundle, encodeBundle } from './bundle-format';
 import { emptyBundle } from './empty-bundle';
-import { SequenceRanker } from './ranker';
+import { DEFAULT_RANKER_PARAMS, SequenceRanker } from './ranker';
 import type { LogSession } from './types';
 
 const sess = (id: string, items: string[]): LogSession => ({ sessionId: id, events: items.map((itemId, t) => ({ itemId, time: 1.7e9 + t })) });
@@ -13,7 +13,8 @@ const log: LogSession[] = [];
 for (let i = 0; i < 10; i++) log.push(sess(`p${i}`, ['phone', 'case', 'charger']));
 for (let i = 0; i < 10; i++) log.push(sess(`l${i}`, ['laptop', 'bag']));
 for (let i = 0; i < 30; i++) log.push(sess(`x${i}`, ['pop', `solo${i % 3}`]));
-const ranker = new SequenceRanker(decodeBundle(encodeBundle(buildSequenceBundle(log, { minSupport: 2 }))));
+const bundle = decodeBundle(encodeBundle(buildSequenceBundle(log, { minSupport: 2 })));
+const ranker = new SequenceRanker(bundle);
 const ev = (...ids: string[]) => ids.map((itemId, t) => ({ itemId, time: t }));
 const top = (ids: string[], k = 3) => topK(ranker.score(ev(...ids)), k).map((x) => ranker.itemIds[x.index]);
 
@@ -24,13 +25,15 @@ describe('SequenceRanker', () => {
     expect(top(['phone', 'laptop'])[0]).toBe('bag');
   });
 
-  it('gives zero to items with no evidence and popularity for an empty session', () => {
-    const s = ranker.score(ev('laptop'));
-    expect(s[ranker.indexOf('solo1')!]).toBeGreaterThanOrEqual(0);
-    expect(Array.from(s).every((x) => x >= 0 && Number.isFinite(x))).toBe(true);
-    const pop = ranker.popularity();
-    expect(ranker.itemIds[topK(pop, 1)[0]!.index]).toBe('pop');
-    expect(topK(ranker.score([]), 1)[0]!.index).toBe(ranker.indexOf('pop'));
+  it('scores an item with no evidence at exactly its popularity floor, and only popularity for an empty session', () => {
+    // Scores are Float32, so the expected floor is rounded the same way.
+    const floor = (id: string) => Math.fround(DEFAULT_RANKER_PARAMS.popWeight * bundle.popularity[ranker.indexOf(id)!]!);
+    expect(floor('solo1')).toBeGreaterThan(0);
+    expect(ranker.score(ev('laptop'))[ranker.indexOf('solo1')!]).toBe(floor('solo1'));
+    expect(ranker.score(ev('laptop'))[ranker.indexOf('bag')!]).toBeGreaterThan(floor('bag'));
+    expect(new SequenceRanker(bundle, { popWeight: 0 }).score(ev('laptop'))[ranker.indexOf('solo1')!]).toBe(0);
+    expect(Array.from(ranker.score([]))).toEqual(ranker.itemIds.map(floor));
+    expect(ranker.itemIds[topK(ranker.score([]), 1)[0]!.index]).toBe('pop');
   });
 
   it('ignores unknown items and reuses the output buffer', () => {

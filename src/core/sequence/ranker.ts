@@ -19,7 +19,7 @@ export interface RankerParams {
   readonly repeatDecay: number;
   /** Weight of recent popularity (mostly a tie breaker among items with little evidence). */
   readonly popWeight: number;
-  /** Share of recent (vs all-time) popularity in {@link SequenceRanker.popularity}. */
+  /** Share of recent (vs all-time) popularity in the term that popWeight weighs. */
   readonly recentShare: number;
 }
 
@@ -133,13 +133,6 @@ export class SequenceRanker {
       if (ws > 0) out.push({ itemId, kind: 'similar', weight: ws });
     }
     return out.sort((x, y) => y.weight - x.weight);
-  }
-
-  /** Popularity per item (recent and all-time blended, max 1): the ranking for an empty session. */
-  popularity(out?: Float32Array): Float32Array {
-    const o = out && out.length === this.pop.length ? out : new Float32Array(this.pop.length);
-    o.set(this.pop);
-    return o;
   }
 
   /** Fills recentIdx with the session's known items, most recent first; returns how many. */
