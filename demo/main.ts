@@ -3,7 +3,7 @@
  * Every click, add-to-cart, search and checkout is a `track()` call; the "Recommended for you"
  * strip and the side panel re-render after each one.
  */
-import { createLocalrec, LocalrecError, type CatalogItem, type CatalogJson, type Recommendation } from '../src/index';
+import { createLocalrec, LocalrecError, type AffinityView, type CatalogItem, type CatalogJson, type Recommendation } from '../src/index';
 import { bars, gauge, sparkline } from './charts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
@@ -93,11 +93,11 @@ async function renderPanel(): Promise<void> {
     <dt>Start-up</dt><dd>${info.startupMs} ms</dd>
     <dt>Stored events</dt><dd data-testid="stored-events">${p.storedEvents}</dd>
     <dt>Sessions</dt><dd>${p.sessions}</dd>`;
-  const chips = (list: { key: string; score: number }[], kind: string) =>
-    list.map((a) => `<span class="chip">${esc(a.key)} <small>${a.score}</small><button type="button" title="Remove this interest" data-remove="${esc(`${kind}:${a.key}`)}">×</button></span>`).join('') || '<em>none yet</em>';
+  const chips = (list: AffinityView[]) =>
+    list.map((a) => `<span class="chip">${esc(a.key)} <small>${a.score}</small><button type="button" title="Remove this interest" data-remove="${esc(a.interest)}">×</button></span>`).join('') || '<em>none yet</em>';
   $('#profile').innerHTML = `
-    <h3>Interests</h3><div data-testid="top-categories">${chips(p.topCategories, 'category')}</div>
-    <h3>Ranges</h3><div>${chips(p.topBrands, 'brand')}</div>
+    <h3>Interests</h3><div data-testid="top-categories">${chips(p.topCategories)}</div>
+    <h3>Ranges</h3><div>${chips(p.topBrands)}</div>
     <h3>Price range</h3><div>${p.priceBand ? esc(p.priceBand.range) : '<em>not known yet</em>'}</div>
     <h3>Recently</h3><ul>${p.recent.slice(0, 5).map((r) => `<li>${esc(r.type)}: ${esc(r.title)}</li>`).join('')}</ul>
     <h3>Purchases</h3><div>${p.purchases.count} orders, ${money(p.purchases.totalValue)}</div>

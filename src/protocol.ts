@@ -6,9 +6,11 @@ import type { CatalogJson } from './core/catalog';
 import { LocalrecError, type LocalrecErrorCode } from './core/errors';
 import type { TrackEvent } from './core/events';
 import type { LifecycleStage, Prediction, StageThresholds } from './core/predict';
+import type { AffinityView, ReadableProfile } from './core/profile/readable';
+import type { StageChange } from './core/profile/update';
 import type { Recommendation, RecommendRequest } from './core/ranking/rank';
 
-export type { TrackEvent, RecommendRequest, Recommendation, Prediction, LifecycleStage };
+export type { TrackEvent, RecommendRequest, Recommendation, Prediction, LifecycleStage, StageChange, AffinityView };
 
 /** Which TensorFlow.js backend ranks, and what the start-up measurement saw (ms per scoring pass). */
 export interface BackendReport {
@@ -27,7 +29,7 @@ export type Progress =
 /** What the worker tells the page without being asked. */
 export type EngineEvent =
   | { type: 'progress'; progress: Progress }
-  | { type: 'stage'; from: LifecycleStage | null; to: LifecycleStage; prediction: Prediction };
+  | ({ type: 'stage' } & StageChange);
 
 export interface EngineOptions {
   /** Catalog URL (absolute, or relative to the page) or the catalog object itself. */
@@ -67,22 +69,8 @@ export interface RecommendResult {
   tookMs: number;
 }
 
-export interface AffinityView { key: string; score: number }
-
 /** A readable snapshot of what the SDK believes about this shopper. */
-export interface ProfileSnapshot {
-  firstSeen: number;
-  lastSeen: number;
-  sessions: number;
-  events: Record<string, number>;
-  storedEvents: number;
-  topCategories: AffinityView[];
-  topBrands: AffinityView[];
-  priceBand: { band: number; range: string } | null;
-  recent: { itemId: string; title: string; type: string; time: number }[];
-  cart: { itemId: string; quantity: number }[];
-  purchases: { count: number; totalValue: number; last: number | null };
-  suppressed: string[];
+export interface ProfileSnapshot extends ReadableProfile {
   /** Lifecycle figures with reasons (as predict() gives), or null without lifecycle parameters. */
   lifecycle: Prediction | null;
 }

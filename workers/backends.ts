@@ -14,6 +14,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { LocalrecError } from '../src/core/errors';
 import type { BackendReport } from '../src/protocol';
 
 setWasmPaths({
@@ -82,7 +83,9 @@ export async function chooseBackend(rows: number, dim: number, forced?: Name): P
   }
   const best = measured.filter((m) => m.ms !== null).sort((a, b) => a.ms! - b.ms!)[0];
   const name = (best?.name ?? 'cpu') as Name;
-  if (!(await trySet(name))) await trySet('cpu');
+  if (!(await trySet(name)) && !(await trySet('cpu'))) {
+    throw new LocalrecError('backend_failed', `No TensorFlow.js backend could start (${measured.map((m) => `${m.name}: ${m.error ?? 'ok'}`).join(', ')}).`);
+  }
   const report: BackendReport = { name: getBackend() as Name, measured };
   const renderer = measured.some((m) => m.name === 'webgl' && m.ms !== null) ? rendererName() : undefined;
   if (renderer) report.renderer = renderer;

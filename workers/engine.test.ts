@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import { Engine, type EngineHost } from './engine';
+import { IdbStorage } from './idb-storage';
 
 let db = 0;
 const engines: Engine[] = [];
@@ -23,6 +24,7 @@ function host(files: Record<string, unknown>, clock = { now: T0 }): EngineHost &
     fetched,
     now: () => clock.now,
     chooseBackend: async () => ({ name: 'cpu', measured: [{ name: 'cpu', ms: 0 }] }),
+    openStorage: (name) => IdbStorage.open(name),
     async fetch(url) {
       fetched.push(url);
       if (!(url in files)) return new Response('not found', { status: 404 });

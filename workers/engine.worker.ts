@@ -8,12 +8,14 @@ import { installErrorTransfer } from '../src/protocol';
 import { chooseBackend } from './backends';
 import { Engine } from './engine';
 import { loadBundle } from './bundle-loader';
+import { IdbStorage } from './idb-storage';
 
 installErrorTransfer(transferHandlers);
 
 const engine = new Engine({
   chooseBackend,
   fetch: (url) => fetch(url),
+  openStorage: (name) => IdbStorage.open(name),
   loadBundle: (url, catalog) => loadBundle(url, catalog, (u) => fetch(u)),
 });
 

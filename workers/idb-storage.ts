@@ -2,7 +2,8 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CatalogJson } from '../src/core/catalog';
 import { LocalrecError } from '../src/core/errors';
 import type { CleanEvent } from '../src/core/events';
-import type { Profile } from '../src/core/profile';
+import type { Profile } from '../src/core/profile/state';
+import type { EngineStorage, StoredCatalog } from './storage';
 
 /**
  * The engine's IndexedDB schema. Bump SCHEMA_VERSION and add a step to `upgrade` for every
@@ -10,8 +11,7 @@ import type { Profile } from '../src/core/profile';
  */
 export const SCHEMA_VERSION = 1;
 
-export interface StoredEvent { id?: number; event: CleanEvent }
-export interface StoredCatalog { version: string; source: string; storedAt: number; json: CatalogJson }
+interface StoredEvent { id?: number; event: CleanEvent }
 
 interface LocalrecDB extends DBSchema {
   events: { key: number; value: StoredEvent; indexes: { time: number } };
@@ -21,10 +21,11 @@ interface LocalrecDB extends DBSchema {
   meta: { key: string; value: string };
 }
 
-export class Store {
+/** The engine's storage in the browser: IndexedDB through idb. */
+export class IdbStorage implements EngineStorage {
   private constructor(private readonly db: IDBPDatabase<LocalrecDB>) {}
 
-  static async open(name: string): Promise<Store> {
+  static async open(name: string): Promise<IdbStorage> {
     try {
       const db = await openDB<LocalrecDB>(name, SCHEMA_VERSION, {
         upgrade(db, oldVersion) {
@@ -37,7 +38,7 @@ export class Store {
           }
         },
       });
-      return new Store(db);
+      return new IdbStorage(db);
     } catch (e) {
       throw storageError('open the database', e);
     }
@@ -47,7 +48,6 @@ export class Store {
     return this.guard('read the profile', () => this.db.get('profile', 'current'));
   }
 
-  /** Stores the event and the profile it produced in one transaction: both land or neither. */
   async appendEvent(event: CleanEvent, profile: Profile): Promise<number> {
     return this.guard('store the event', async () => {
       const tx = this.db.transaction(['events', 'profile'], 'readwrite');
@@ -73,7 +73,6 @@ export class Store {
     });
   }
 
-  /** Caches a validated catalog under its version and drops other versions of the same source. */
   async cacheCatalog(source: string, json: CatalogJson): Promise<void> {
     await this.guard('cache the catalog', async () => {
       const tx = this.db.transaction(['catalogs', 'meta'], 'readwrite');
@@ -85,7 +84,6 @@ export class Store {
     });
   }
 
-  /** Wipes everything stored about the shopper and the caches. */
   async clear(): Promise<void> {
     await this.guard('clear the database', async () => {
       const tx = this.db.transaction(['events', 'profile', 'catalogs', 'meta'], 'readwrite');

@@ -1,3 +1,4 @@
+import { LocalrecError } from '../src/core/errors';
 import { dispose, gather, matMul, tensor1d, tensor2d, tidy, getBackend, type Tensor2D } from '@tensorflow/tfjs-core';
 
 /**
@@ -23,7 +24,7 @@ export class TfScorer {
   /** One score per row, or per candidate index when given. */
   async score(q: Float32Array, candidates?: Int32Array): Promise<Float32Array> {
     const m = this.matrix;
-    if (!m) throw new Error('TfScorer.score before load');
+    if (!m) throw new LocalrecError('not_ready', 'The catalog is not loaded on the tfjs backend yet.');
     const all = !candidates;
     const out = tidy(() => {
       const rows = all ? m : gather(m, tensor1d(candidates!, 'int32'));

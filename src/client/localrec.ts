@@ -1,12 +1,12 @@
 import { transferHandlers, wrap, proxy, releaseProxy, type Remote } from 'comlink';
 import { LocalrecError } from '../core/errors';
 import {
-  installErrorTransfer, type EngineApi, type EngineEvent, type EngineOptions, type LifecycleStage, type Prediction,
-  type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type TrackEvent, type TrackResult,
+  installErrorTransfer, type EngineApi, type EngineEvent, type EngineOptions, type Prediction,
+  type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type StageChange, type TrackEvent, type TrackResult,
 } from '../protocol';
 
-/** Announced when the shopper's lifecycle stage moves (new → active, active → at-risk, ...). */
-export interface StageChange { from: LifecycleStage | null; to: LifecycleStage; prediction: Prediction }
+export type { StageChange };
+
 
 export interface LocalrecOptions extends EngineOptions {
   /** Called with catalog download progress (plain data, for a progress bar). */

@@ -147,3 +147,9 @@ export function itemVector(catalog: Catalog, i: number): Float32Array {
 export function categoryKey(path: readonly string[], depth = path.length): string {
   return path.slice(0, depth).join(' > ');
 }
+
+/** An item's title, or its id when the catalog does not have it (an item since removed, say). */
+export function itemTitle(catalog: Catalog, id: string): string {
+  const i = catalog.index.get(id);
+  return i === undefined ? id : catalog.items[i]!.title;
+}

@@ -8,6 +8,7 @@ export type LocalrecErrorCode =
   | 'invalid_argument' // an API call got an argument of the wrong shape
   | 'invalid_catalog' // catalog JSON failed validation; the previous catalog is kept
   | 'catalog_fetch_failed' // the catalog URL could not be downloaded
+  | 'download_failed' // an optional file (ranking bundle, lifecycle parameters, purchase model) could not be downloaded
   | 'invalid_bundle' // a ranking bundle is malformed or truncated
   | 'invalid_data' // a Node tool got an input file it cannot parse
   | 'not_ready' // called before ready() resolved, or with no catalog loaded
@@ -26,8 +27,4 @@ export class LocalrecError extends Error {
     this.code = code;
     this.field = field;
   }
-}
-
-export function isLocalrecError(e: unknown): e is LocalrecError {
-  return e instanceof LocalrecError;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LocalrecError } from './errors';
-import { isDuplicate, validateEvent } from './events';
+import { EVENT_TABLE, EVENT_TYPES, isDuplicate, unhandledEvent, validateEvent, type CleanEvent, type EventTraits, type EventType } from './events';
 
 const NOW = Date.UTC(2026, 10, 1);
 
@@ -67,5 +67,37 @@ describe('isDuplicate', () => {
     expect(isDuplicate(click, { type: 'view', itemId: 'a', time: NOW + 300 })).toBe(false);
     expect(isDuplicate(click, { type: 'click', itemId: 'b', time: NOW + 300 })).toBe(false);
     expect(isDuplicate(undefined, click)).toBe(false);
+  });
+});
+
+describe('the event table', () => {
+  it('has one row per event type, and each row reads sensibly', () => {
+    expect(Object.keys(EVENT_TABLE).sort()).toEqual([...EVENT_TYPES].sort());
+    expect(EVENT_TABLE.purchase.weight).toBeGreaterThan(EVENT_TABLE.add_to_cart.weight);
+    expect(EVENT_TABLE.add_to_cart.weight).toBeGreaterThan(EVENT_TABLE.view.weight);
+    expect(EVENT_TABLE.remove_from_cart.weight).toBeLessThan(0);
+    expect(EVENT_TABLE.impression).toMatchObject({ weight: 0, looksAtItem: false, engagement: false });
+  });
+
+  it('makes a new event type a compile error wherever it must be handled', () => {
+    // A type added to TrackEvent without a row: the table no longer satisfies its type.
+    type WithWishlist = EventType | 'wishlist';
+    // @ts-expect-error the table has no 'wishlist' row
+    const widened: { readonly [T in WithWishlist]: EventTraits } = EVENT_TABLE;
+    expect(widened).toBe(EVENT_TABLE);
+
+    // A switch that forgets a type does not compile where it hands the rest to unhandledEvent,
+    // and at run time that type is a typed error rather than a silent no-op.
+    const verbOf = (e: CleanEvent): string => {
+      switch (e.type) {
+        case 'view': case 'click': case 'add_to_cart': case 'remove_from_cart': case 'purchase': case 'search':
+          return EVENT_TABLE[e.type].verb;
+        default:
+          // @ts-expect-error 'impression' is not handled, so `e` is not `never`
+          return unhandledEvent(e);
+      }
+    };
+    expect(verbOf(validateEvent({ type: "view", itemId: "a" }, NOW))).toBe('viewed');
+    expect(() => verbOf(validateEvent({ type: "impression", itemIds: ["a"] }, NOW))).toThrow(LocalrecError);
   });
 });

@@ -20,9 +20,43 @@ export interface PurchaseLine {
 }
 
 export type EventType = TrackEvent['type'];
-export const EVENT_TYPES: readonly EventType[] = [
-  'view', 'click', 'add_to_cart', 'remove_from_cart', 'purchase', 'search', 'impression',
-];
+
+/** What one event type means to the profile, the models and the reasons. */
+export interface EventTraits {
+  /** How much the event says about interest (a purchase says most; a removal counts against). */
+  readonly weight: number;
+  /** How a reason names what the shopper did with an item: "Similar to X, which you viewed". */
+  readonly verb: string;
+  /** The shopper looked at an item: the sequence ranker reads these, as the store's click logs record them. */
+  readonly looksAtItem: boolean;
+  /**
+   * Engagement the purchase model counts: not the purchase it predicts, and not impressions,
+   * which are what the page showed rather than what the shopper did.
+   */
+  readonly engagement: boolean;
+}
+
+/**
+ * The event vocabulary, one row per type. `satisfies` makes a type added to {@link TrackEvent}
+ * without a row here a compile error, and every switch over event types ends in
+ * {@link unhandledEvent}, so the compiler then lists each place that must handle it.
+ */
+export const EVENT_TABLE = {
+  view: { weight: 1, verb: 'viewed', looksAtItem: true, engagement: true },
+  click: { weight: 2, verb: 'clicked', looksAtItem: true, engagement: true },
+  add_to_cart: { weight: 4, verb: 'added to your cart', looksAtItem: true, engagement: true },
+  remove_from_cart: { weight: -2, verb: 'removed from your cart', looksAtItem: false, engagement: true },
+  purchase: { weight: 6, verb: 'bought', looksAtItem: true, engagement: false },
+  search: { weight: 1.5, verb: 'searched for', looksAtItem: false, engagement: true },
+  impression: { weight: 0, verb: 'were shown', looksAtItem: false, engagement: false },
+} as const satisfies { readonly [T in EventType]: EventTraits };
+
+export const EVENT_TYPES = Object.keys(EVENT_TABLE) as readonly EventType[];
+
+/** The end of an exhaustive switch over event types: reached only by a type the switch forgot. */
+export function unhandledEvent(e: never): never {
+  throw new LocalrecError('invalid_event', `Unhandled event type ${JSON.stringify((e as { type?: unknown }).type)}.`, 'type');
+}
 
 /** An event after validation: time is always present. */
 export type CleanEvent = TrackEvent & { time: number };
@@ -66,6 +100,60 @@ function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefi
   return o as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
+/** A clean event of one type. */
+export type CleanEventOf<T extends EventType> = Extract<CleanEvent, { type: T }>;
+
+/** Quantities are whole or fractional units, at least one. */
+const quantity = (v: unknown, f: string) => finite(v, f, 1);
+
+/** One reader per event type: the mapped type makes a missing reader a compile error. */
+const READERS: { readonly [T in EventType]: (input: Record<string, unknown>, time: number) => CleanEventOf<T> } = {
+  view: (input, time) => ({ type: 'view', itemId: id(input.itemId, 'itemId'), time }),
+  click: (input, time) => defined({ type: 'click', itemId: id(input.itemId, 'itemId'), list: optional(input, 'list', id), time }),
+  add_to_cart: (input, time) => defined({
+    type: 'add_to_cart', itemId: id(input.itemId, 'itemId'),
+    quantity: optional(input, 'quantity', quantity),
+    price: optional(input, 'price', (v, f) => finite(v, f, 0)), time,
+  }),
+  remove_from_cart: (input, time) => defined({
+    type: 'remove_from_cart', itemId: id(input.itemId, 'itemId'), quantity: optional(input, 'quantity', quantity), time,
+  }),
+  purchase: (input, time) => {
+    if (!Array.isArray(input.items) || input.items.length === 0) fail('items', 'must be a non-empty array');
+    if (input.items.length > MAX_LIST) fail('items', `must have at most ${MAX_LIST} lines`);
+    const items = input.items.map((line: unknown, i): PurchaseLine => {
+      if (!isRecord(line)) fail(`items[${i}]`, 'must be an object');
+      return {
+        itemId: id(line.itemId, `items[${i}].itemId`),
+        quantity: quantity(line.quantity ?? 1, `items[${i}].quantity`),
+        price: finite(line.price, `items[${i}].price`, 0),
+      };
+    });
+    if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency)) {
+      fail('currency', 'must be an ISO 4217 code such as "GBP"');
+    }
+    return defined({
+      type: 'purchase', items, value: finite(input.value, 'value', 0), currency: input.currency,
+      orderId: optional(input, 'orderId', id), time,
+    });
+  },
+  search: (input, time) => {
+    if (typeof input.query !== 'string' || input.query.trim() === '') fail('query', 'must be a non-empty string');
+    if (input.query.length > MAX_QUERY) fail('query', `must be at most ${MAX_QUERY} characters`);
+    return { type: 'search', query: input.query, time };
+  },
+  impression: (input, time) => {
+    if (!Array.isArray(input.itemIds) || input.itemIds.length === 0) fail('itemIds', 'must be a non-empty array');
+    if (input.itemIds.length > MAX_LIST) fail('itemIds', `must have at most ${MAX_LIST} ids`);
+    const itemIds = input.itemIds.map((v: unknown, i) => id(v, `itemIds[${i}]`));
+    return defined({ type: 'impression', itemIds, list: optional(input, 'list', id), time });
+  },
+};
+
+function isEventType(v: unknown): v is EventType {
+  return typeof v === 'string' && Object.hasOwn(EVENT_TABLE, v);
+}
+
 /**
  * Validates an event from untrusted input and returns a clean copy (unknown keys dropped).
  * Throws `LocalrecError('invalid_event')` naming the first bad field.
@@ -74,55 +162,9 @@ export function validateEvent(input: unknown, now: number = Date.now()): CleanEv
   if (!isRecord(input)) fail('event', 'must be an object');
   const time = input.time === undefined ? now : finite(input.time, 'time', 0);
   if (time < MIN_TIME || time > now + 86_400_000) fail('time', 'must be epoch milliseconds between 2000 and tomorrow');
-  switch (input.type) {
-    case 'view':
-      return { type: 'view', itemId: id(input.itemId, 'itemId'), time };
-    case 'click':
-      return defined({ type: 'click', itemId: id(input.itemId, 'itemId'), list: optional(input, 'list', id), time });
-    case 'add_to_cart':
-      return defined({
-        type: 'add_to_cart', itemId: id(input.itemId, 'itemId'),
-        quantity: optional(input, 'quantity', (v, f) => finite(v, f, 1)),
-        price: optional(input, 'price', (v, f) => finite(v, f, 0)), time,
-      });
-    case 'remove_from_cart':
-      return defined({
-        type: 'remove_from_cart', itemId: id(input.itemId, 'itemId'),
-        quantity: optional(input, 'quantity', (v, f) => finite(v, f, 1)), time,
-      });
-    case 'purchase': {
-      if (!Array.isArray(input.items) || input.items.length === 0) fail('items', 'must be a non-empty array');
-      if (input.items.length > MAX_LIST) fail('items', `must have at most ${MAX_LIST} lines`);
-      const items = input.items.map((line: unknown, i): PurchaseLine => {
-        if (!isRecord(line)) fail(`items[${i}]`, 'must be an object');
-        return {
-          itemId: id(line.itemId, `items[${i}].itemId`),
-          quantity: finite(line.quantity ?? 1, `items[${i}].quantity`, 1),
-          price: finite(line.price, `items[${i}].price`, 0),
-        };
-      });
-      if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency)) {
-        fail('currency', 'must be an ISO 4217 code such as "GBP"');
-      }
-      return defined({
-        type: 'purchase', items, value: finite(input.value, 'value', 0), currency: input.currency,
-        orderId: optional(input, 'orderId', id), time,
-      });
-    }
-    case 'search': {
-      if (typeof input.query !== 'string' || input.query.trim() === '') fail('query', 'must be a non-empty string');
-      if (input.query.length > MAX_QUERY) fail('query', `must be at most ${MAX_QUERY} characters`);
-      return { type: 'search', query: input.query, time };
-    }
-    case 'impression': {
-      if (!Array.isArray(input.itemIds) || input.itemIds.length === 0) fail('itemIds', 'must be a non-empty array');
-      if (input.itemIds.length > MAX_LIST) fail('itemIds', `must have at most ${MAX_LIST} ids`);
-      const itemIds = input.itemIds.map((v: unknown, i) => id(v, `itemIds[${i}]`));
-      return defined({ type: 'impression', itemIds, list: optional(input, 'list', id), time });
-    }
-    default:
-      return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
-  }
+  const type = input.type;
+  if (!isEventType(type)) return fail('type', `must be one of ${EVENT_TYPES.join(', ')}`);
+  return READERS[type](input, time);
 }
 
 /** Two identical events this close together are one action fired twice (a double click, a re-render). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a, hashEmbedding, priceBand, queryEmbedding } from './hash-embedding';
+import { fnv1a, hashEmbedding, priceBand, priceBandRange, queryEmbedding } from './hash-embedding';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
@@ -31,5 +31,10 @@ describe('hash embedding', () => {
     expect(priceBand(1)).toBe(priceBand(2));
     expect(priceBand(1)).toBeLessThan(priceBand(20));
     expect(priceBand(0)).toBe(0);
+    for (const price of [0.07, 0.5, 1, 2.95, 6.25, 12.75, 99, 1234.5]) {
+      const [low, high] = priceBandRange(priceBand(price));
+      expect(price).toBeGreaterThanOrEqual(low);
+      expect(price).toBeLessThan(high);
+    }
   });
 });

@@ -47,9 +47,18 @@ export function words(text: string): string[] {
   return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3 && !STOP.has(w));
 }
 
+const BAND_FACTOR = 2.5;
+const BAND_OFFSET = 3;
+
 /** Price bands on a log scale (factor 2.5 per band), so £1 and £2 are neighbours, £1 and £20 not. */
 export function priceBand(price: number): number {
-  return price <= 0 ? 0 : Math.max(0, Math.floor(Math.log(price) / Math.log(2.5)) + 3);
+  return price <= 0 ? 0 : Math.max(0, Math.floor(Math.log(price) / Math.log(BAND_FACTOR)) + BAND_OFFSET);
+}
+
+/** The prices of a band, [low, high): the inverse of {@link priceBand}, for a readable range. */
+export function priceBandRange(band: number): [number, number] {
+  const low = (b: number) => (b <= 0 ? 0 : Math.pow(BAND_FACTOR, b - BAND_OFFSET));
+  return [low(band), low(band + 1)];
 }
 
 export interface EmbeddableItem {

@@ -5,12 +5,14 @@ import { LocalrecError } from './errors';
 import { validateEvent } from './events';
 import { predictShopperLifecycle } from './lifecycle/shopper';
 import { learnFromClosedSession, parseLifecyclePopulation, parsePurchaseModel, predict } from './predict';
-import { applyEvent, emptyProfile, type Profile } from './profile';
+import { applyEvent } from './profile/apply-event';
+import { emptyProfile, type Profile } from './profile/state';
 import { T0, testCatalogJson } from './testing/fixtures';
 
 // The parameters and model the demo ships, so these tests check what the storefront runs.
 const population = parseLifecyclePopulation(JSON.parse(readFileSync('demo/data/lifecycle-params.json', 'utf8')));
 const model = parsePurchaseModel(JSON.parse(readFileSync('demo/data/purchase-model.json', 'utf8')));
+const models = { population, model, thresholds: {} };
 const catalog = parseCatalog(testCatalogJson());
 const DAY = 86_400_000;
 
@@ -22,7 +24,7 @@ const purchase = (time: number, value = 20) => ({ type: 'purchase', items: [{ it
 
 describe('predict', () => {
   it('calls a first-time visitor new, with no P(alive) and a base-rate purchase probability', () => {
-    const out = predict(emptyProfile(64, T0), population, model, T0);
+    const out = predict(emptyProfile(64, T0), models, T0);
     expect(out.stage).toBe('new');
     expect(out.pAlive).toBeNull();
     expect(out.purchaseProbability).toBeGreaterThan(0);
@@ -32,11 +34,11 @@ describe('predict', () => {
 
   it('raises the purchase probability as the session adds to cart, and says so', () => {
     const p = play(emptyProfile(64, T0), [{ type: 'view', itemId: 'c1', time: T0 }, { type: 'view', itemId: 'c2', time: T0 + 30_000 }]);
-    const browsing = predict(p, population, model, T0 + 60_000);
+    const browsing = predict(p, models, T0 + 60_000);
     play(p, [{ type: 'add_to_cart', itemId: 'c2', price: 4.25, time: T0 + 90_000 }]);
-    const oneInCart = predict(p, population, model, T0 + 100_000);
+    const oneInCart = predict(p, models, T0 + 100_000);
     play(p, [{ type: 'add_to_cart', itemId: 'k1', price: 12.75, time: T0 + 120_000 }]);
-    const twoInCart = predict(p, population, model, T0 + 130_000);
+    const twoInCart = predict(p, models, T0 + 130_000);
     expect(oneInCart.purchaseProbability).toBeGreaterThan(browsing.purchaseProbability);
     expect(twoInCart.purchaseProbability).toBeGreaterThan(oneInCart.purchaseProbability);
     expect(twoInCart.reasons.purchaseProbability).toMatch(/2 adds to cart \(raises it\)/);
@@ -46,7 +48,7 @@ describe('predict', () => {
   it('reads an old purchase history as at-risk or lapsed, with the same P(alive) as the Node implementation', () => {
     const times = [T0 - 300 * DAY, T0 - 280 * DAY, T0 - 250 * DAY, T0 - 220 * DAY];
     const p = play(emptyProfile(64, T0 - 300 * DAY), times.map((t) => purchase(t)));
-    const out = predict(p, population, model, T0);
+    const out = predict(p, models, T0);
     expect(['at-risk', 'lapsed']).toContain(out.stage);
     const node = predictShopperLifecycle(population, times.map((time) => ({ time, value: 20 })), T0);
     expect(out.pAlive).toBe(node.pAlive);
@@ -54,7 +56,7 @@ describe('predict', () => {
     expect(out.reasons.history).toMatch(/4 purchases, last one 220 days ago/);
     // A recent buyer with the same rhythm is active.
     const recent = play(emptyProfile(64, T0), [purchase(T0 - 40 * DAY), purchase(T0 - 25 * DAY), purchase(T0 - 10 * DAY)]);
-    expect(predict(recent, population, model, T0).stage).toBe('active');
+    expect(predict(recent, models, T0).stage).toBe('active');
   });
 
   it('learns from a closed session, pulled toward its outcome', () => {
@@ -62,9 +64,9 @@ describe('predict', () => {
     const bought = play(emptyProfile(64, T0), [...session, purchase(T0 + 120_000, 2.95)]);
     const abandoned = play(emptyProfile(64, T0), session);
     const later = T0 + 2 * 3_600_000;
-    expect(learnFromClosedSession(bought, population, model, T0 + 130_000)).toBeUndefined(); // session still open
-    const up = learnFromClosedSession(bought, population, model, later)!;
-    const down = learnFromClosedSession(abandoned, population, model, later)!;
+    expect(learnFromClosedSession(bought, models, T0 + 130_000)).toBeUndefined(); // session still open
+    const up = learnFromClosedSession(bought, models, later)!;
+    const down = learnFromClosedSession(abandoned, models, later)!;
     expect(up.sessions).toBe(1);
     const cart = model.featureNames.indexOf('log_add_to_cart');
     expect(up.weights[cart]!).toBeGreaterThan(model.weights[cart]!);

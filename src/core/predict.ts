@@ -1,9 +1,10 @@
 import { LocalrecError } from './errors';
 import { parsePurchaseModel, predictPurchaseProbability, updatePurchaseModel, type PurchaseModel } from './lifecycle/purchase-model';
-import { extractSessionFeatures, sessionStats, type SessionEvent as ModelEvent } from './lifecycle/session-features';
+import { extractSessionFeatures, sessionStats } from './lifecycle/session-features';
 import { predictShopperLifecycle, type LifecyclePopulation, type ShopperLifecycleReasons } from './lifecycle/shopper';
 import type { LifecycleStage, StageThresholds } from './lifecycle/stage';
-import { PROFILE_SETTINGS, type Profile } from './profile';
+import { EVENT_TABLE } from './events';
+import { PROFILE_SETTINGS, type PersonalModel, type Profile, type SessionEvent } from './profile/state';
 
 export type { LifecyclePopulation, LifecycleStage, PurchaseModel, StageThresholds };
 
@@ -24,8 +25,13 @@ export interface Prediction {
   session: { events: number; views: number; addToCart: number; cartValue: number };
 }
 
-/** The shopper's own adjustment of the shipped purchase model, learned from their past sessions. */
-export interface PersonalModel { weights: number[]; bias: number; sessions: number }
+/** What a store ships for lifecycle predictions: population parameters, the purchase model, stage thresholds. */
+export interface LifecycleModels {
+  readonly population: LifecyclePopulation;
+  readonly model: PurchaseModel;
+  readonly thresholds: Partial<StageThresholds>;
+}
+
 
 /** How fast the shopper's own sessions move the shipped model (it is also pulled back toward it). */
 export const ON_DEVICE_LEARNING_RATE = 0.05;
@@ -56,13 +62,13 @@ function personalised(model: PurchaseModel, personal: PersonalModel | undefined)
   return personal && personal.weights.length === model.weights.length ? { ...model, weights: personal.weights, bias: personal.bias } : model;
 }
 
-function sessionFeatures(events: readonly ModelEvent[], p: Profile, before: number, pAlive: number | null): number[] {
+function sessionFeatures(events: readonly SessionEvent[], p: Profile, before: number, pAlive: number | null): number[] {
   const last = p.purchases.filter((x) => x.time < before).at(-1);
   return extractSessionFeatures(events, { daysSinceLastPurchase: last ? (before - last.time) / 86_400_000 : null, pAlive });
 }
 
 /** The current session's events, or none when it has gone stale (the next event starts a new one). */
-function liveEvents(p: Profile, now: number): ModelEvent[] {
+function liveEvents(p: Profile, now: number): SessionEvent[] {
   return now - p.session.last > PROFILE_SETTINGS.sessionGapMs ? [] : p.session.events;
 }
 
@@ -84,7 +90,7 @@ const PHRASE: Record<string, (s: ReturnType<typeof sessionStats>, p: Profile, no
 };
 
 /** "23% chance of buying in this session: 2 adds to cart (raises it), 5 product views (raises it)." */
-function purchaseReason(model: PurchaseModel, features: number[], events: readonly ModelEvent[], p: Profile, now: number, pAlive: number | null, prob: number): string {
+function purchaseReason(model: PurchaseModel, features: number[], events: readonly SessionEvent[], p: Profile, now: number, pAlive: number | null, prob: number): string {
   const stats = sessionStats(events);
   // Each feature's push on the log-odds, measured from an average session (z = 0).
   const pushes = model.featureNames.map((name, j) => ({ name, push: model.weights[j]! * ((features[j]! - model.mean[j]!) / model.std[j]!) }))
@@ -97,10 +103,10 @@ function purchaseReason(model: PurchaseModel, features: number[], events: readon
 }
 
 /** Lifecycle figures and the session's purchase probability, with reasons. Pure and cheap. */
-export function predict(p: Profile, population: LifecyclePopulation, model: PurchaseModel, now: number, thresholds: Partial<StageThresholds> = {}, personal?: PersonalModel): Prediction {
-  const life = predictShopperLifecycle(population, p.purchases.map((x) => ({ time: x.time, value: x.value })), now, thresholds);
+export function predict(p: Profile, models: LifecycleModels, now: number): Prediction {
+  const life = predictShopperLifecycle(models.population, p.purchases.map((x) => ({ time: x.time, value: x.value })), now, models.thresholds);
   const events = liveEvents(p, now);
-  const m = personalised(model, personal);
+  const m = personalised(models.model, p.personalModel);
   const features = sessionFeatures(events, p, events[0]?.time ?? now, life.pAlive);
   const prob = predictPurchaseProbability(m, features);
   const stats = sessionStats(events);
@@ -119,11 +125,12 @@ export function predict(p: Profile, population: LifecyclePopulation, model: Purc
  * (did it end in a purchase?) and one SGD step moves the shopper's own model toward it. Returns
  * the updated personal model, or the old one when no session closed.
  */
-export function learnFromClosedSession(p: Profile, population: LifecyclePopulation, model: PurchaseModel, nextEventTime: number, personal?: PersonalModel): PersonalModel | undefined {
+export function learnFromClosedSession(p: Profile, models: LifecycleModels, nextEventTime: number): PersonalModel | undefined {
+  const { population, model } = models;
+  const personal = p.personalModel;
   const closed = p.session.events;
   if (closed.length === 0 || nextEventTime - p.session.last <= PROFILE_SETTINGS.sessionGapMs) return personal;
-  const engaged = closed.filter((e) => e.type !== 'impression' && e.type !== 'purchase');
-  if (engaged.length === 0) return personal;
+  if (!closed.some((e) => EVENT_TABLE[e.type].engagement)) return personal;
   const bought = closed.some((e) => e.type === 'purchase');
   const start = p.session.start;
   const before = p.purchases.filter((x) => x.time < start);

@@ -1,18 +1,11 @@
 /**
- * Session features for the purchase-probability model. Takes a generic event list so the
- * worker can feed its own cleaned events and the training tool can feed Diginetica views.
+ * Session features for the purchase-probability model, from a session's events as the profile
+ * records them (the training tool builds the same records from Diginetica views).
  */
+import { EVENT_TABLE } from '../events';
+import type { SessionEvent } from '../profile/state';
 
-/** A session event as the purchase model sees it. */
-export interface SessionEvent {
-  type: 'view' | 'click' | 'add_to_cart' | 'remove_from_cart' | 'purchase' | 'search' | 'impression';
-  itemId?: string;
-  category?: string;
-  price?: number;
-  quantity?: number;
-  /** Epoch milliseconds. */
-  time: number;
-}
+export type { SessionEvent };
 
 /** What the model knows about the shopper beyond this session. */
 export interface SessionContext {
@@ -67,7 +60,7 @@ export interface SessionStats {
  * not what the shopper did. Dwell is the time between consecutive engagement events.
  */
 export function sessionStats(events: readonly SessionEvent[]): SessionStats {
-  const engaged = events.filter((e) => e.type !== 'purchase' && e.type !== 'impression').sort((p, q) => p.time - q.time);
+  const engaged = events.filter((e) => EVENT_TABLE[e.type].engagement).sort((p, q) => p.time - q.time);
   const count = (t: SessionEvent['type']) => engaged.filter((e) => e.type === t).length;
   const items = new Set<string>();
   const categories = new Set<string>();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from './catalog';
-import { validateEvent } from './events';
-import { affinityAt, applyEvent, emptyProfile, fitProfileToDim, PROFILE_SETTINGS, suppressInterest } from './profile';
-import { T0, testCatalogJson } from './testing/fixtures';
+import { parseCatalog } from '../catalog';
+import { EVENT_TABLE, validateEvent } from '../events';
+import { T0, testCatalogJson } from '../testing/fixtures';
+import { applyEvent } from './apply-event';
+import { affinityAt, emptyProfile, fitProfileToDim, PROFILE_SETTINGS } from './state';
 
 const catalog = parseCatalog(testCatalogJson());
 const ev = (e: Record<string, unknown>, t: number) => validateEvent({ ...e, time: t }, t);
@@ -12,9 +13,9 @@ describe('applyEvent', () => {
     const viewed = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'c1' }, T0), catalog);
     const carted = applyEvent(emptyProfile(64, T0), ev({ type: 'add_to_cart', itemId: 'c1' }, T0), catalog);
     const key = 'Home > Candles & lights';
-    expect(viewed.categories[key]!.score).toBe(PROFILE_SETTINGS.eventWeight.view);
-    expect(carted.categories[key]!.score).toBe(PROFILE_SETTINGS.eventWeight.add_to_cart);
-    expect(carted.categories.Home!.score).toBe(PROFILE_SETTINGS.eventWeight.add_to_cart);
+    expect(viewed.categories[key]!.score).toBe(EVENT_TABLE.view.weight);
+    expect(carted.categories[key]!.score).toBe(EVENT_TABLE.add_to_cart.weight);
+    expect(carted.categories.Home!.score).toBe(EVENT_TABLE.add_to_cart.weight);
     expect(carted.cart).toEqual({ c1: 1 });
     expect(carted.session.events.at(-1)).toMatchObject({ itemId: 'c1', price: 2.95, quantity: 1 });
   });
@@ -68,12 +69,6 @@ describe('applyEvent', () => {
     expect(p.longTerm.weight).toBe(0);
   });
 
-  it('suppresses a category and everything under it', () => {
-    const p = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'c1' }, T0), catalog);
-    suppressInterest(p, 'category:Home');
-    expect(p.categories).toEqual({});
-    expect(p.suppressed).toEqual(['category:Home']);
-  });
 });
 
 describe('fitProfileToDim', () => {

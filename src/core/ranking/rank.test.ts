@@ -2,16 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../catalog';
 import { LocalrecError } from '../errors';
 import { validateEvent } from '../events';
-import { applyEvent, emptyProfile, suppressInterest, type Profile } from '../profile';
+import { applyEvent } from '../profile/apply-event';
+import { parseInterest, suppressInterest } from '../profile/interests';
+import { emptyProfile, type Profile } from '../profile/state';
 import { T0, testCatalogJson } from '../testing/fixtures';
-import { candidateIndices, queryVector, rank, similarities, validateRequest, type RecommendRequest, type SessionSignal } from './rank';
+import { candidateIndices } from './candidates';
+import { queryVector, similarities } from './query';
+import { rank } from './rank';
+import { validateRequest, type RecommendRequest } from './request';
+import type { SequenceScores } from './signals/sequence';
 
 const catalog = parseCatalog(testCatalogJson());
 
-function recommend(p: Profile, request: RecommendRequest, now = T0 + 1000, session?: SessionSignal) {
+function recommend(p: Profile, request: RecommendRequest, now = T0 + 1000, sequence?: SequenceScores) {
   const candidates = candidateIndices(catalog, request);
   const similarity = similarities(catalog, candidates, queryVector(p, catalog, now, request.context));
-  return rank({ catalog, profile: p, request, now, candidates, similarity, session });
+  return rank({ catalog, profile: p, request, now, sequence }, candidates, similarity);
 }
 
 function browse(ids: string[], type = 'view'): Profile {
@@ -42,7 +48,7 @@ describe('rank', () => {
     applyEvent(p, validateEvent({ type: 'purchase', items: [{ itemId: 'c3', price: 5.95 }], value: 5.95, currency: 'GBP', time: T0 + 20 }, T0 + 20), catalog);
     const ids = recommend(p, { k: 8, exclude: ['k1'] }).map((r) => r.id);
     for (const gone of ['c4', 'k1', 'c2', 'c3']) expect(ids).not.toContain(gone);
-    suppressInterest(p, 'category:Home');
+    suppressInterest(p, parseInterest('category:Home'));
     expect(recommend(p, { k: 8 }).map((r) => r.id).sort()).toEqual(['k3', 'k4']);
   });
 
@@ -61,8 +67,8 @@ describe('rank', () => {
   it('blends in session-sequence scores with their reason', () => {
     const scores = new Float32Array(catalog.items.length);
     scores[catalog.index.get('k4')!] = 3;
-    const session: SessionSignal = { scores, explain: () => [{ itemId: 'k3', weight: 1 }] };
-    const out = recommend(browse(['k3']), { k: 1 }, T0 + 1000, session);
+    const sequence: SequenceScores = { scores, explain: () => [{ itemId: 'k3', weight: 1 }] };
+    const out = recommend(browse(['k3']), { k: 1 }, T0 + 1000, sequence);
     expect(out[0]!.id).toBe('k4');
     expect(out[0]!.reasons.some((r) => r.kind === 'sequence' && r.text.includes('Retrospot Lunch Bag Red'))).toBe(true);
   });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseCatalog } from '../catalog';
-import { validateEvent } from '../events';
-import { applyEvent, emptyProfile } from '../profile';
-import { buildSequenceBundle } from '../sequence/bundle-builder';
-import { decodeBundle, encodeBundle } from '../sequence/bundle-format';
-import { SequenceRanker } from '../sequence/ranker';
-import type { LogSession } from '../sequence/types';
-import { T0, testCatalogJson } from '../testing/fixtures';
-import { SequenceSignal, sessionItems } from './sequence-signal';
+import { parseCatalog } from '../../catalog';
+import { validateEvent } from '../../events';
+import { applyEvent } from '../../profile/apply-event';
+import { emptyProfile } from '../../profile/state';
+import { buildSequenceBundle } from '../../sequence/bundle-builder';
+import { decodeBundle, encodeBundle } from '../../sequence/bundle-format';
+import { SequenceRanker } from '../../sequence/ranker';
+import type { LogSession } from '../../sequence/types';
+import { T0, testCatalogJson } from '../../testing/fixtures';
+import { CatalogSequenceRanker, sessionItems } from './sequence';
 
 const catalog = parseCatalog(testCatalogJson());
 
@@ -35,11 +36,11 @@ describe('sessionItems', () => {
   });
 });
 
-describe('SequenceSignal', () => {
+describe('CatalogSequenceRanker', () => {
   it('moves bundle scores onto catalog indices and explains them', () => {
-    const bridge = new SequenceSignal(ranker, catalog);
+    const bridge = new CatalogSequenceRanker(ranker, catalog);
     expect(bridge.matched).toBe(2); // k3 and k4; x9 is not in the catalog
-    const signal = bridge.signal(profileOf([{ type: 'view', itemId: 'k3', time: T0 }]))!;
+    const signal = bridge.scoresFor(profileOf([{ type: 'view', itemId: 'k3', time: T0 }]))!;
     expect(signal.scores).toHaveLength(catalog.items.length);
     const [k3, k4] = [catalog.index.get('k3')!, catalog.index.get('k4')!];
     // The viewed item itself scores highest (repeat clicks are common); next comes what follows it.
@@ -51,8 +52,8 @@ describe('SequenceSignal', () => {
   });
 
   it('gives no signal for a session without bundle items', () => {
-    const bridge = new SequenceSignal(ranker, catalog);
-    expect(bridge.signal(profileOf([{ type: 'view', itemId: 'c1', time: T0 }]))).toBeUndefined();
-    expect(bridge.signal(emptyProfile(64, T0))).toBeUndefined();
+    const bridge = new CatalogSequenceRanker(ranker, catalog);
+    expect(bridge.scoresFor(profileOf([{ type: 'view', itemId: 'c1', time: T0 }]))).toBeUndefined();
+    expect(bridge.scoresFor(emptyProfile(64, T0))).toBeUndefined();
   });
 });

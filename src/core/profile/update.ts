@@ -1,0 +1,54 @@
+import type { Catalog } from '../catalog';
+import type { CleanEvent } from '../events';
+import { learnFromClosedSession, predict, type LifecycleModels, type LifecycleStage, type Prediction } from '../predict';
+import { applyEvent } from './apply-event';
+import type { Profile } from './state';
+
+/** What an event is folded in with. */
+export interface UpdateContext {
+  /** The catalog, for item embeddings and categories; unknown items still count. */
+  readonly catalog: Catalog | undefined;
+  /** The store's lifecycle parameters and purchase model, when it ships them. */
+  readonly lifecycle: LifecycleModels | undefined;
+  /** The wall-clock time the stage is judged at. */
+  readonly now: number;
+}
+
+/** The lifecycle stage moved (new → active, active → at-risk, ...). */
+export interface StageChange { from: LifecycleStage | null; to: LifecycleStage; prediction: Prediction }
+
+export interface ProfileUpdate {
+  readonly profile: Profile;
+  /** Set when the event moved the lifecycle stage: the page is told once. */
+  readonly stageChange: StageChange | undefined;
+}
+
+/**
+ * The one way an event changes a profile. Pure: the profile passed in is left as it was, so a
+ * caller whose write then fails still holds the old state. The steps run in the only order that
+ * works:
+ * 1. learn: an event that opens a new session closes the previous one, which is then a labelled
+ *    example (did it end in a purchase?) for the shopper's own purchase model. This must read the
+ *    closed session before step 2 replaces it;
+ * 2. apply the event (session, embeddings, affinities, cart, purchases);
+ * 3. judge the lifecycle stage after the event, and report it when it moved.
+ */
+export function updateProfile(profile: Profile, event: CleanEvent, ctx: UpdateContext): ProfileUpdate {
+  const next = structuredClone(profile);
+  const life = ctx.lifecycle;
+  if (life) {
+    const personal = learnFromClosedSession(next, life, event.time);
+    if (personal) next.personalModel = personal;
+  }
+  applyEvent(next, event, ctx.catalog);
+  return { profile: next, stageChange: life ? judgeStage(next, life, ctx.now) : undefined };
+}
+
+/** Records the stage on the profile (in place) and returns the change, if it moved. */
+function judgeStage(p: Profile, life: LifecycleModels, now: number): StageChange | undefined {
+  const prediction = predict(p, life, now);
+  const from = (p.stage ?? null) as LifecycleStage | null;
+  if (from === prediction.stage) return undefined;
+  p.stage = prediction.stage;
+  return { from, to: prediction.stage, prediction };
+}

@@ -1,0 +1,36 @@
+import { suppressionTest } from '../profile/interests';
+import type { Pool, RankContext } from './context';
+
+/** Items bought this recently are not recommended again. */
+export const JUST_BOUGHT_MS = 30 * 86_400_000;
+
+/**
+ * Stage 2, filters: drops what must never be shown before anything is scored: unavailable items,
+ * ids the request excludes, the item the page is showing, the cart, what was bought in the last
+ * {@link JUST_BOUGHT_MS}, and interests the shopper removed. Order is kept.
+ */
+export function applyFilters(ctx: RankContext, candidates: Int32Array, similarity: Float32Array): Pool {
+  const { catalog, profile: p, request: req, now } = ctx;
+  const blocked = new Uint8Array(catalog.items.length);
+  const block = (id: string) => {
+    const i = catalog.index.get(id);
+    if (i !== undefined) blocked[i] = 1;
+  };
+  req.exclude?.forEach(block);
+  if (req.context?.itemId !== undefined) block(req.context.itemId);
+  Object.keys(p.cart).forEach(block);
+  for (const purchase of p.purchases) if (now - purchase.time < JUST_BOUGHT_MS) purchase.itemIds.forEach(block);
+  const suppressed = suppressionTest(p);
+
+  const items = new Int32Array(candidates.length);
+  const sim = new Float32Array(candidates.length);
+  let n = 0;
+  for (let c = 0; c < candidates.length; c++) {
+    const i = candidates[c]!;
+    const item = catalog.items[i]!;
+    if (!item.available || blocked[i] || suppressed?.(item)) continue;
+    items[n] = i;
+    sim[n++] = similarity[c]!;
+  }
+  return { items: items.subarray(0, n), similarity: sim.subarray(0, n), requested: candidates };
+}

@@ -1,0 +1,42 @@
+import { LocalrecError } from '../errors';
+
+/** What the page asks `recommend()` for. */
+export interface RecommendRequest {
+  /** How many items to return (1..500). */
+  k: number;
+  /** Rank only these item ids (the store's own candidate list); default: the whole catalog. */
+  candidates?: string[];
+  /** Never return these ids. */
+  exclude?: string[];
+  /** The page's context: the product being shown ("more like this") or a category being browsed. */
+  context?: { itemId?: string; category?: string };
+}
+
+/** Checks a request from the page; throws `LocalrecError('invalid_argument')` naming the field. */
+export function validateRequest(input: unknown): RecommendRequest {
+  const bad = (field: string, what: string): never => {
+    throw new LocalrecError('invalid_argument', `recommend(): \`${field}\` ${what}.`, field);
+  };
+  if (typeof input !== 'object' || input === null) return bad('request', 'must be an object such as { k: 10 }');
+  const r = input as Record<string, unknown>;
+  const k = r.k ?? 10;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 500) bad('k', 'must be a whole number from 1 to 500');
+  const ids = (v: unknown, f: string) => {
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return bad(f, 'must be an array of item ids');
+    return v as string[];
+  };
+  const out: RecommendRequest = { k: k as number };
+  const candidates = ids(r.candidates, 'candidates');
+  const exclude = ids(r.exclude, 'exclude');
+  if (candidates) out.candidates = candidates;
+  if (exclude) out.exclude = exclude;
+  if (r.context !== undefined) {
+    const c = r.context as Record<string, unknown>;
+    if (typeof c !== 'object' || c === null) bad('context', 'must be an object');
+    out.context = {};
+    if (typeof c.itemId === 'string') out.context.itemId = c.itemId;
+    if (typeof c.category === 'string') out.context.category = c.category;
+  }
+  return out;
+}

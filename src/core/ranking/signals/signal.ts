@@ -1,0 +1,20 @@
+import type { Pool, RankContext, Reason } from '../context';
+
+/**
+ * One source of evidence in the blend. To add one: a module in this folder, and a line in
+ * `SIGNALS` and `RANK_WEIGHTS` (blend.ts).
+ */
+export interface Signal {
+  /** One value per pool item, in [0, 1]; the blend multiplies it by the signal's weight. */
+  values(ctx: RankContext, pool: Pool): Float32Array;
+  /**
+   * The reason this signal gives for the item at catalog index `item`, whose score it raised by
+   * `contribution`; undefined when it has nothing a shopper would recognise.
+   */
+  reason(ctx: RankContext, item: number, contribution: number): Reason | undefined;
+  /**
+   * A fallback reason: given only when no other signal explains the item, or when this one
+   * outweighs them all (popularity is nobody's personal reason).
+   */
+  readonly fallback?: boolean;
+}

@@ -1,0 +1,42 @@
+import { LocalrecError, type LocalrecErrorCode } from '../src/core/errors';
+import type { Progress } from '../src/protocol';
+
+export type Fetcher = (url: string) => Promise<Response>;
+
+/**
+ * Fetches `url` and returns the response, or rejects with `code` saying what could not be
+ * downloaded: an HTTP error and a network failure read the same to the page.
+ */
+export async function download(fetcher: Fetcher, url: string, what: string, code: LocalrecErrorCode): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetcher(url);
+  } catch (e) {
+    throw new LocalrecError(code, `Could not download the ${what} from ${url}: ${String(e)}`);
+  }
+  if (!res.ok) throw new LocalrecError(code, `The ${what} URL ${url} answered HTTP ${res.status}.`);
+  return res;
+}
+
+/** The body as text, reporting progress as it arrives (for a progress bar). */
+export async function readText(res: Response, onProgress?: (p: Progress) => void): Promise<string> {
+  if (!res.body || !onProgress) return res.text();
+  const total = Number(res.headers.get('content-length')) || null;
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress({ status: 'progress', loaded, total });
+  }
+  const all = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
