@@ -6,6 +6,7 @@ import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import { Engine, type EngineHost } from './engine';
 import { IdbStorage } from './idb-storage';
+import type { EngineStorage, StoredCatalog } from './storage';
 
 let db = 0;
 const engines: Engine[] = [];
@@ -162,9 +163,46 @@ describe('Engine', () => {
     expect((await engine.profile()).lifecycle).toBeNull();
   });
 
+  it('runs on whatever storage the host opens', async () => {
+    const opened: string[] = [];
+    const h: EngineHost = { ...host({ '/catalog.json': testCatalogJson() }), openStorage: async (name) => (opened.push(name), memoryStorage()) };
+    const engine = new Engine(h);
+    engines.push(engine);
+    await engine.init({ catalog: '/catalog.json', dbName: 'shop-a' });
+    await engine.track({ type: 'add_to_cart', itemId: 'k1', time: T0 });
+    expect(opened).toEqual(['shop-a']);
+    expect(await engine.profile()).toMatchObject({ storedEvents: 1, cart: [{ itemId: 'k1', quantity: 1 }] });
+  });
+
+  it('reports a ranking bundle that cannot be downloaded, and ranks without it', async () => {
+    const h: EngineHost = { ...host({ '/catalog.json': testCatalogJson() }), loadBundle: async () => { throw new LocalrecError('download_failed', 'The ranking bundle URL /b.bin answered HTTP 404.'); } };
+    const engine = new Engine(h);
+    engines.push(engine);
+    const info = await engine.init({ catalog: '/catalog.json', bundle: '/b.bin', dbName: `test-${++db}` });
+    expect(info).toMatchObject({ bundleItems: 0, bundleError: expect.stringMatching(/404/) });
+    expect((await engine.recommend({ k: 1 })).items).toHaveLength(1);
+  });
+
   it('rejects calls after close()', async () => {
     const { engine } = await start(host({ '/catalog.json': testCatalogJson() }));
     await engine.close();
     expect(await code(engine.recommend({ k: 1 }))).toBe('destroyed');
   });
 });
+
+/** Storage in plain memory: what another host (a native bridge, a test) might hand the engine. */
+function memoryStorage(): EngineStorage {
+  let profile: Parameters<EngineStorage['saveProfile']>[0] | undefined;
+  const events: unknown[] = [];
+  const catalogs = new Map<string, StoredCatalog>();
+  return {
+    loadProfile: async () => profile && structuredClone(profile),
+    appendEvent: async (event, p) => { events.push(event); profile = structuredClone(p); return events.length; },
+    saveProfile: async (p) => { profile = structuredClone(p); },
+    countEvents: async () => events.length,
+    cachedCatalog: async (source) => catalogs.get(source),
+    cacheCatalog: async (source, json) => { catalogs.set(source, { version: json.version, source, storedAt: 0, json }); },
+    clear: async () => { profile = undefined; events.length = 0; catalogs.clear(); },
+    close: () => undefined,
+  };
+}

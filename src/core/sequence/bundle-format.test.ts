@@ -84,7 +84,7 @@ describe('session bundle format', () => {
   it('rejects a corrupted body by checksum, and a resealed body by structure', () => {
     const bytes = encodeBundle(bundle);
     const c = bytes.slice();
-    c[c.length - 1] ^= 0xff;
+    c[c.length - 1] = c[c.length - 1]! ^ 0xff;
     expectInvalid(c, /checksum/);
     // Item count far beyond what the body can hold.
     const big = bytes.slice();
