@@ -73,6 +73,15 @@ describe('predict', () => {
     expect(down.weights[cart]!).toBeLessThan(model.weights[cart]!);
   });
 
+  it('does not count an order of unknown or implausible value as spend', () => {
+    const times = [T0 - 60 * DAY, T0 - 30 * DAY, T0 - 5 * DAY];
+    const valued = play(emptyProfile(64, T0), times.map((t) => purchase(t)));
+    expect(predict(valued, models, T0).expectedValue90d).toBeGreaterThan(0);
+    const unknown = play(emptyProfile(64, T0), times.map((time) => ({ type: 'purchase', items: [{ itemId: 'zzz' }], currency: 'GBP', time })));
+    expect(unknown.purchases.every((x) => x.valueUnknown)).toBe(true);
+    expect(predict(unknown, models, T0).expectedValue90d).toBeUndefined();
+  });
+
   it('rejects broken lifecycle parameters with a typed error', () => {
     expect(() => parseLifecyclePopulation({ bgnbd: { r: 1, alpha: -1, a: 1, b: 1 } })).toThrow(LocalrecError);
     expect(() => parseLifecyclePopulation({})).toThrow(/bgnbd/);

@@ -1,7 +1,7 @@
 import { LocalrecError } from './errors';
 import { parsePurchaseModel, predictPurchaseProbability, updatePurchaseModel, type PurchaseModel } from './lifecycle/purchase-model';
 import { extractSessionFeatures, sessionStats } from './lifecycle/session-features';
-import { predictShopperLifecycle, type LifecyclePopulation, type ShopperLifecycleReasons } from './lifecycle/shopper';
+import { predictShopperLifecycle, type LifecyclePopulation, type ShopperLifecycleReasons, type ShopperPurchase } from './lifecycle/shopper';
 import type { LifecycleStage, StageThresholds } from './lifecycle/stage';
 import { EVENT_TABLE } from './events';
 import { PROFILE_SETTINGS, type PersonalModel, type Profile, type SessionEvent } from './profile/state';
@@ -102,9 +102,14 @@ function purchaseReason(model: PurchaseModel, features: number[], events: readon
   return events.length === 0 ? `${head}: no activity yet in this session, so the base rate.` : `${head}${pushes.length ? `: ${pushes.join(', ')}` : ', close to an average session'}.`;
 }
 
+/** The order history as the lifecycle model reads it: a value not stated, or not to be trusted, is no spend figure. */
+function shopperPurchases(p: Profile): ShopperPurchase[] {
+  return p.purchases.map((x) => (x.valueUnknown || x.valueMismatch ? { time: x.time } : { time: x.time, value: x.value }));
+}
+
 /** Lifecycle figures and the session's purchase probability, with reasons. Pure and cheap. */
 export function predict(p: Profile, models: LifecycleModels, now: number): Prediction {
-  const life = predictShopperLifecycle(models.population, p.purchases.map((x) => ({ time: x.time, value: x.value })), now, models.thresholds);
+  const life = predictShopperLifecycle(models.population, shopperPurchases(p), now, models.thresholds);
   const events = liveEvents(p, now);
   const m = personalised(models.model, p.personalModel);
   const features = sessionFeatures(events, p, events[0]?.time ?? now, life.pAlive);

@@ -62,6 +62,39 @@ describe('applyEvent', () => {
     expect(p.recent.map((r) => r.itemId)).toEqual(['c1']);
   });
 
+  it('records what real stores send: order ids, orders without a value or lines, cart figures', () => {
+    const p = emptyProfile(64, T0);
+    // No value: the lines are priced, by the event or else by the catalog (k1 costs 12.75, k2 2.95).
+    applyEvent(p, ev({ type: 'purchase', items: [{ itemId: 'k1', quantity: 2 }, { itemId: 'k2', price: 3 }], orderId: '1001' }, T0), catalog);
+    // Nothing priced at all: the value is 0 and says it is unknown.
+    applyEvent(p, ev({ type: 'purchase', items: [{ itemId: 'ghost' }] }, T0 + 1), catalog);
+    applyEvent(p, ev({ type: 'purchase', items: [], value: 40, currency: 'EUR', orderId: '1002' }, T0 + 2), catalog);
+    expect(p.purchases).toEqual([
+      { time: T0, value: 28.5, currency: 'GBP', itemIds: ['k1', 'k2'], orderId: '1001' },
+      { time: T0 + 1, value: 0, currency: 'GBP', itemIds: ['ghost'], valueUnknown: true },
+      { time: T0 + 2, value: 40, currency: 'EUR', itemIds: [], orderId: '1002' },
+    ]);
+    expect(p.counts.purchase).toBe(3);
+    expect(p.session.events.filter((e) => e.type === 'purchase')).toEqual([
+      expect.objectContaining({ itemId: 'k1', quantity: 2 }), expect.objectContaining({ itemId: 'k2', price: 3 }), expect.objectContaining({ itemId: 'ghost' }),
+    ]);
+    expect(p.session.events.find((e) => e.itemId === 'k1')).not.toHaveProperty('price');
+  });
+
+  it('prices cart lines by the event, its line total, or the catalog, for the session cart value', () => {
+    const p = emptyProfile(64, T0);
+    applyEvent(p, ev({ type: 'add_to_cart', itemId: 'k1', quantity: 2, value: 30 }, T0), catalog);
+    applyEvent(p, ev({ type: 'add_to_cart', itemId: 'k2', quantity: 2, price: 4, value: 30 }, T0 + 1), catalog);
+    applyEvent(p, ev({ type: 'add_to_cart', itemId: 'k3' }, T0 + 2), catalog);
+    applyEvent(p, ev({ type: 'remove_from_cart', itemId: 'k2', quantity: 1, value: 4 }, T0 + 3), catalog);
+    applyEvent(p, ev({ type: 'remove_from_cart', itemId: 'k3' }, T0 + 4), catalog);
+    expect(p.session.events.map(({ itemId, quantity, price }) => ({ itemId, quantity, price }))).toEqual([
+      { itemId: 'k1', quantity: 2, price: 15 }, { itemId: 'k2', quantity: 2, price: 4 }, { itemId: 'k3', quantity: 1, price: 1.65 },
+      { itemId: 'k2', quantity: 1, price: 4 }, { itemId: 'k3', quantity: undefined, price: undefined },
+    ]);
+    expect(p.cart).toEqual({ k1: 2, k2: 1 });
+  });
+
   it('remembers unknown items without moving affinities', () => {
     const p = applyEvent(emptyProfile(64, T0), ev({ type: 'view', itemId: 'ghost' }, T0), catalog);
     expect(p.recent).toHaveLength(1);
@@ -83,5 +116,26 @@ describe('fitProfileToDim', () => {
     expect(q.purchases).toEqual(p.purchases);
     expect(q.categories).toEqual(p.categories);
     expect(q.cart).toEqual(p.cart);
+  });
+});
+
+describe('names a store may use that JavaScript objects also use', () => {
+  it('keeps "constructor", "toString" and "__proto__" as ordinary brands, categories and cart lines', () => {
+    const json = testCatalogJson();
+    json.items.push(
+      { id: 'constructor', title: 'Constructor Kit', category: ['toString', '__proto__'], price: 3, brand: 'constructor', available: true, popularity: 5 },
+      { id: '__proto__', title: 'Proto Lamp', category: ['Home'], price: 4, brand: 'hasOwnProperty', available: true, popularity: 5 },
+    );
+    const odd = parseCatalog(json);
+    const p = emptyProfile(64, T0);
+    for (const [i, itemId] of ['constructor', '__proto__', 'constructor'].entries()) {
+      applyEvent(p, validateEvent({ type: 'add_to_cart', itemId, quantity: 2, time: T0 + i * 1000 }, T0 + i * 1000), odd);
+    }
+    expect(p.cart).toEqual(JSON.parse('{"constructor": 4, "__proto__": 2}'));
+    expect(Object.getPrototypeOf(p.cart)).toBe(Object.prototype);
+    expect(p.brands.constructor!.score).toBeCloseTo(2 * EVENT_TABLE.add_to_cart.weight, 4);
+    expect(Number.isFinite(p.brands.hasOwnProperty!.score)).toBe(true);
+    expect(Object.keys(p.categories).sort()).toEqual(['Home', 'toString', 'toString > __proto__']);
+    expect(Object.values(p.categories).every((a) => Number.isFinite(a.score))).toBe(true);
   });
 });

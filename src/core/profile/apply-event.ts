@@ -1,7 +1,8 @@
 import { categoryKey, itemVector, type Catalog } from '../catalog';
-import { EVENT_TABLE, unhandledEvent, type CleanEvent } from '../events';
+import { EVENT_TABLE, unhandledEvent, type CleanEvent, type CleanEventOf } from '../events';
 import { priceBand, queryEmbedding } from '../hash-embedding';
-import { affinityAt, decayFactor, PROFILE_SETTINGS, type Affinity, type DecayedVector, type Profile, type SessionEvent } from './state';
+import { purchaseRecord } from './purchases';
+import { affinityAt, decayFactor, ownEntry, PROFILE_SETTINGS, setOwnEntry, type Affinity, type DecayedVector, type Profile, type SessionEvent } from './state';
 
 /** Decays `v` to time `t` then adds `w · x` (in place). Weight tracks the decayed total |w|. */
 function accumulate(v: DecayedVector, t: number, halfLife: number, x: Float32Array | undefined, w: number): void {
@@ -13,8 +14,28 @@ function accumulate(v: DecayedVector, t: number, halfLife: number, x: Float32Arr
 }
 
 function bump(map: Record<string, Affinity>, key: string, t: number, w: number): void {
-  const score = affinityAt(map[key], t) + w;
-  map[key] = { score: Math.max(0, score), time: t };
+  const score = affinityAt(ownEntry(map, key), t) + w;
+  setOwnEntry(map, key, { score: Math.max(0, score), time: t });
+}
+
+/**
+ * What one unit of a cart line cost: the event's price, else its value (the line's total) per
+ * unit, else the catalog's price when one is given. The session's cart value, a purchase-model
+ * feature, sums these.
+ */
+function unitPrice(e: CleanEventOf<'add_to_cart' | 'remove_from_cart'>, quantity: number | undefined, catalog?: Catalog): number | undefined {
+  if (e.price !== undefined) return e.price;
+  if (e.value !== undefined && quantity !== undefined) return e.value / quantity;
+  const i = catalog?.index.get(e.itemId);
+  return i === undefined ? undefined : catalog!.items[i]!.price;
+}
+
+/** The quantity and unit price a session event carries, each only when known. */
+function linePart(quantity: number | undefined, price: number | undefined): Partial<SessionEvent> {
+  const part: Partial<SessionEvent> = {};
+  if (quantity !== undefined) part.quantity = quantity;
+  if (price !== undefined) part.price = price;
+  return part;
 }
 
 function pushCapped<T>(list: T[], item: T, cap: number): void {
@@ -63,25 +84,24 @@ export function applyEvent(p: Profile, e: CleanEvent, catalog: Catalog | undefin
       break;
     case 'add_to_cart': {
       const q = e.quantity ?? 1;
-      p.cart[e.itemId] = (p.cart[e.itemId] ?? 0) + q;
-      const i = catalog?.index.get(e.itemId);
-      const price = e.price ?? (i === undefined ? undefined : catalog!.items[i]!.price);
-      touchItem(e.itemId, w, price === undefined ? { quantity: q } : { quantity: q, price });
+      setOwnEntry(p.cart, e.itemId, (ownEntry(p.cart, e.itemId) ?? 0) + q);
+      touchItem(e.itemId, w, linePart(q, unitPrice(e, q, catalog)));
       break;
     }
     case 'remove_from_cart': {
-      const left = (p.cart[e.itemId] ?? 0) - (e.quantity ?? Infinity);
-      if (left > 0) p.cart[e.itemId] = left;
+      const left = (ownEntry(p.cart, e.itemId) ?? 0) - (e.quantity ?? Infinity);
+      if (left > 0) setOwnEntry(p.cart, e.itemId, left);
       else delete p.cart[e.itemId];
-      touchItem(e.itemId, w);
+      // Only what the event says (no catalog price): the session's cart value drops by a removal the store priced.
+      touchItem(e.itemId, w, linePart(e.quantity, unitPrice(e, e.quantity)));
       break;
     }
     case 'purchase':
       for (const line of e.items) {
-        touchItem(line.itemId, w, { price: line.price, quantity: line.quantity });
+        touchItem(line.itemId, w, linePart(line.quantity, line.price));
         delete p.cart[line.itemId];
       }
-      pushCapped(p.purchases, { time: t, value: e.value, currency: e.currency, itemIds: e.items.map((l) => l.itemId) }, S.maxPurchases);
+      pushCapped(p.purchases, purchaseRecord(e, catalog), S.maxPurchases);
       break;
     case 'search': {
       pushCapped(p.session.events, { type: 'search', time: t }, S.maxSessionEvents);

@@ -37,7 +37,21 @@ export interface PersonalModel { weights: number[]; bias: number; sessions: numb
 
 export interface DecayedVector { vector: Float32Array; weight: number; time: number }
 export interface Affinity { score: number; time: number }
-export interface PurchaseRecord { time: number; value: number; currency: string; itemIds: string[] }
+/** One order in the shopper's history (see purchases.ts for how it is valued). */
+export interface PurchaseRecord {
+  time: number;
+  /** What the order was worth: the event's value, else its priced lines, else 0 (`valueUnknown`). */
+  value: number;
+  /** The event's currency, else the catalog's; '' when neither was known. */
+  currency: string;
+  itemIds: string[];
+  /** The store's order id, when the event carried one: the same order fired again is a repeat. */
+  orderId?: string;
+  /** Neither the event nor its lines said what the order was worth: `value` is 0 and is not spend. */
+  valueUnknown?: true;
+  /** The stated value and the lines' total differ by more than VALUE_TO_LINES_MAX_RATIO: kept, to be trusted less. */
+  valueMismatch?: true;
+}
 export interface RecentItem { itemId: string; type: EventType; time: number }
 
 export interface SessionState {
@@ -60,6 +74,7 @@ export const PROFILE_SETTINGS = {
   longTermHalfLifeMs: 30 * 86_400_000,
   maxRecent: 30,
   maxSessionEvents: 200,
+  /** Also how many recent order ids are remembered to recognise a purchase fired twice. */
   maxPurchases: 500,
 };
 
@@ -97,3 +112,17 @@ export function affinityAt(a: Affinity | undefined, now: number, halfLife = PROF
   return a ? Math.max(0, a.score * decayFactor(now - a.time, halfLife)) : 0;
 }
 
+
+/**
+ * Reads a key of a map keyed by store data (item ids, categories, brands): only the map's own
+ * entries, so an item or brand called "constructor" or "toString" reads as absent, not as a
+ * function inherited from Object.prototype.
+ */
+export function ownEntry<V>(map: Record<string, V>, key: string): V | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** Writes a key of such a map as a plain own entry ("__proto__" included, which `=` would treat as the prototype). */
+export function setOwnEntry<V>(map: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+}
