@@ -2,12 +2,17 @@
  * Builds the public session-ranking bundle from a store's own event log (training data only).
  *
  *   npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K]
- *                           [--format tsv|diginetica|online-retail]
+ *                           [--format tsv|diginetica|online-retail] [--no-fit]
  *
  * Writes DIR/session-bundle.bin (what the worker fetches) and DIR/session-bundle.json (a
- * human-readable summary: sizes, build options, provenance). With --catalog (catalog JSON with
- * `items[].id`, a JSON array of ids/items, or one id per line), events of items missing from the
- * catalog are dropped and catalog items without events still get a slot.
+ * human-readable summary: sizes, build options, the ranker weights, provenance). With --catalog
+ * (catalog JSON with `items[].id`, a JSON array of ids/items, or one id per line), events of items
+ * missing from the catalog are dropped and catalog items without events still get a slot.
+ *
+ * The ranker's weights are fitted to the store first: on its most recent sessions, replayed
+ * through a bundle built from the older ones (src/core/sequence/fit.ts); the published bundle is
+ * then built from every session and carries the fitted weights. --no-fit skips that: the bundle
+ * carries no weights and the SDK ranks with its defaults. Both outputs are deterministic.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +21,7 @@ import { LocalrecError } from '../src/core/errors';
 import { choiceOption, isEntryPoint, numberOption, parseOptions, runTool } from './lib/cli';
 import { buildSequenceBundle, DEFAULT_BUILD_OPTIONS } from '../src/core/sequence/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
+import { buildFittedBundle } from '../src/core/sequence/fit';
 import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog } from '../src/core/sequence/click-logs';
 
 /** Reads catalog item ids from JSON (`{items:[{id}]}` or an array) or a one-id-per-line file. */
@@ -42,6 +48,7 @@ function main(): void {
     catalog: { type: 'string' },
     'min-support': { type: 'string' },
     format: { type: 'string' },
+    'no-fit': { type: 'boolean', default: false },
   });
   const { events, out } = args;
   if (!events || !out) throw new LocalrecError('invalid_argument', '--events FILE and --out DIR are required.');
@@ -54,7 +61,11 @@ function main(): void {
     const known = new Set(catalog);
     log = log.filter((e) => known.has(e.itemId));
   }
-  const bundle = buildSequenceBundle(groupSessions(log), { minSupport, ...(catalog ? { extraItems: catalog } : {}) });
+  const t0 = performance.now();
+  const sessions = groupSessions(log);
+  const build = { minSupport, ...(catalog ? { extraItems: catalog } : {}) };
+  const fitted = args['no-fit'] ? undefined : buildFittedBundle(sessions, build, { now: () => performance.now() });
+  const bundle = fitted ? fitted.bundle : buildSequenceBundle(sessions, build);
   const bytes = encodeBundle(bundle);
   decodeBundle(bytes); // self-check: never publish a file the worker would reject
   const gzipBytes = gzipSync(bytes, { level: 9 }).length;
@@ -71,15 +82,27 @@ function main(): void {
     rules: bundle.next.targets.length,
     similarPairs: bundle.similar.targets.length,
     meta: bundle.meta,
+    // No timings here: the summary is as deterministic as the bundle.
+    ranker: fitted
+      ? { params: bundle.params ?? null, fitted: fitted.fit.fitted, validation: { ...fitted.fit.validation, before: fitted.fit.before, after: fitted.fit.after }, evaluations: fitted.fit.evaluations }
+      : { params: null, fitted: false },
     source: { format, events: log.length },
     ...(format === 'online-retail'
       ? { attribution: 'Derived from: Chen, D. (2015). Online Retail [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C5BW33 (CC BY 4.0).' }
       : {}),
   };
   writeFileSync(join(out, 'session-bundle.json'), JSON.stringify(summary, null, 2) + '\n');
-  console.log(`${join(out, 'session-bundle.bin')}: ${n} items, ${bytes.length} bytes, ${gzipBytes} gzip (${summary.gzipBytesPerItem} B/item), min support ${minSupport}`);
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  console.log(`${join(out, 'session-bundle.bin')}: ${n} items, ${bytes.length} bytes, ${gzipBytes} gzip (${summary.gzipBytesPerItem} B/item), min support ${minSupport}, built in ${seconds(performance.now() - t0)}`);
+  if (fitted) {
+    const f = fitted.fit;
+    const m = (x: typeof f.before): string => `${x['hr@20'].toFixed(4)} / ${x['mrr@20'].toFixed(4)}`;
+    console.log(f.fitted
+      ? `ranker weights fitted in ${seconds(f.ms)} (${f.evaluations} replays of ${f.validation.predictions} predictions in the ${f.validation.sessions} most recent sessions): validation HR@20 / MRR@20 ${m(f.before)} with the defaults, ${m(f.after)} fitted\n${JSON.stringify(f.params)}`
+      : `ranker weights: defaults (only ${f.validation.predictions} validation predictions, too few to fit)`);
+  }
 }
 
-const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}]`;
+const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}] [--no-fit]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);

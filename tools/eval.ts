@@ -2,20 +2,25 @@
  * Offline replay of test sessions through the same ranking code the worker runs
  * (SequenceRanker + topK), with the session-rec protocol (see ../shared/EVALUATION.md §1).
  *
- *   npm run eval -- --train FILE --test FILE [--json] [--bundle-min-support K]
+ *   npm run eval -- --train FILE --test FILE [--json] [--bundle-min-support K] [--no-fit]
  *   npm run eval -- --train FILE --split-days 1      # validation: the train file's last day
  *
+ * localrec ranks with the weights `npm run build-bundle` would fit and publish: fitted on the
+ * train file's own most recent sessions (never on the test file). --no-fit ranks with
+ * DEFAULT_RANKER_PARAMS instead, as bundles built before the fit did.
+ *
  * Files are TSV `SessionId ItemId Time`, Diginetica's train-item-views.csv or Online Retail CSV
- * (detected from the header, or --format). Ranker/builder options for tuning: --params JSON,
- * --build JSON.
+ * (detected from the header, or --format). Ranker/builder options for tuning: --params JSON
+ * (overrides on top of the fitted or default weights), --build JSON.
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
 import { choiceOption, isEntryPoint, numberOption, parseOptions, runTool } from './lib/cli';
-import { PopBaseline, SequentialRulesBaseline, SessionPopBaseline, type NextItemScorer } from '../src/core/sequence/baselines';
+import { PopBaseline, SequentialRulesBaseline, SessionKnnBaseline, SessionPopBaseline, type NextItemScorer } from '../src/core/sequence/baselines';
 import { buildSequenceBundle } from '../src/core/sequence/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
+import { buildFittedBundle, type FitResult } from '../src/core/sequence/fit';
 import { ItemIndex } from '../src/core/sequence/item-index';
 import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
 import { SequenceRanker } from '../src/core/sequence/ranker';
@@ -28,6 +33,8 @@ export interface EvalOptions {
   readonly minSupport?: number;
   readonly params?: Record<string, number>;
   readonly build?: Record<string, number>;
+  /** Fit the ranker's weights on the train sessions, as the bundle builder does (default true). */
+  readonly fit?: boolean;
   /** Methods to run; default all. */
   readonly methods?: readonly string[];
 }
@@ -38,6 +45,8 @@ export interface EvalReport {
   test: string;
   predictions: number;
   bundle: { items: number; bytes: number; gzipBytes: number };
+  /** The weights localrec ranked with (the fit's, then --params), and the fit (null with --no-fit). */
+  ranker: { params: Record<string, number>; fit: FitResult | null };
   results: Record<string, Record<string, number>>;
 }
 
@@ -49,7 +58,9 @@ export function readSessions(file: string, format?: LogFormat): LogSession[] {
 
 /** Builds the bundle from `train`, replays `test` through localrec and the baselines. */
 export function evaluate(train: readonly LogSession[], test: readonly LogSession[], opts: EvalOptions = {}): Omit<EvalReport, 'train' | 'test'> {
-  const bundleBytes = encodeBundle(buildSequenceBundle(train, { ...opts.build, ...(opts.minSupport ? { minSupport: opts.minSupport } : {}) }));
+  const build = { ...opts.build, ...(opts.minSupport ? { minSupport: opts.minSupport } : {}) };
+  const fitted = opts.fit === false ? undefined : buildFittedBundle(train, build, { now: () => performance.now() });
+  const bundleBytes = encodeBundle(fitted ? fitted.bundle : buildSequenceBundle(train, build));
   // Evaluate the decoded bytes, so quantisation is part of what is measured.
   const ranker = new SequenceRanker(decodeBundle(bundleBytes), opts.params ?? {});
   // Bundle items are numbered in tie order (by item id), so index order breaks ties.
@@ -59,6 +70,7 @@ export function evaluate(train: readonly LogSession[], test: readonly LogSession
     ['pop', () => new PopBaseline(train, index)],
     ['spop', () => new SessionPopBaseline(train, index)],
     ['sr', () => new SequentialRulesBaseline(train, index)],
+    ['sknn', () => new SessionKnnBaseline(train, index)],
   ];
   const results: Record<string, Record<string, number>> = {};
   let predictions = 0;
@@ -72,6 +84,7 @@ export function evaluate(train: readonly LogSession[], test: readonly LogSession
   return {
     predictions,
     bundle: { items: ranker.itemIds.length, bytes: bundleBytes.length, gzipBytes: gzipSync(bundleBytes, { level: 9 }).length },
+    ranker: { params: { ...ranker.params }, fit: fitted?.fit ?? null },
     results,
   };
 }
@@ -102,6 +115,7 @@ function main(): void {
     params: { type: 'string' },
     build: { type: 'string' },
     methods: { type: 'string' },
+    'no-fit': { type: 'boolean', default: false },
   });
   const { train: trainFile, test: testFile } = args;
   const splitDays = numberOption('split-days', args['split-days']);
@@ -124,6 +138,7 @@ function main(): void {
       ...(params ? { params } : {}),
       ...(build ? { build } : {}),
       ...(args.methods !== undefined ? { methods: args.methods.split(',') } : {}),
+      fit: !args['no-fit'],
     }),
   };
   if (args.json) {
@@ -132,7 +147,13 @@ function main(): void {
   }
   console.log(`train ${report.train}\ntest  ${report.test}\n${report.predictions} predictions`);
   const b = report.bundle;
-  console.log(`bundle: ${b.items} items, ${b.bytes} bytes, ${b.gzipBytes} gzip (${(b.gzipBytes / b.items).toFixed(1)} B/item)\n`);
+  console.log(`bundle: ${b.items} items, ${b.bytes} bytes, ${b.gzipBytes} gzip (${(b.gzipBytes / b.items).toFixed(1)} B/item)`);
+  const f = report.ranker.fit;
+  if (f) {
+    const m = (x: typeof f.before) => `${x['hr@20'].toFixed(4)} / ${x['mrr@20'].toFixed(4)}`;
+    console.log(`fit: ${f.fitted ? 'fitted' : 'kept the defaults'} on ${f.validation.sessions} recent train sessions (${f.validation.predictions} predictions), ${f.evaluations} evaluations, ${(f.ms / 1000).toFixed(1)} s; validation HR@20 / MRR@20 ${m(f.before)} -> ${m(f.after)}`);
+  }
+  console.log(`ranker: ${JSON.stringify(report.ranker.params)}\n`);
   const cols = ['hr@20', 'mrr@20', 'hr@10', 'mrr@10', 'ndcg@20', 'msPerPrediction'];
   console.log(['method'.padEnd(10), ...cols.map((c) => c.padStart(9))].join(' '));
   for (const [name, m] of Object.entries(report.results)) {
@@ -140,6 +161,6 @@ function main(): void {
   }
 }
 
-const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr]`;
+const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr,sknn] [--no-fit]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('eval', USAGE, main);

@@ -134,3 +134,85 @@ export class SequentialRulesBaseline implements NextItemScorer {
     return o;
   }
 }
+
+/** Options of {@link SessionKnnBaseline}; defaults are EVALUATION.md's configuration. */
+export interface SessionKnnOptions {
+  /** Neighbour sessions whose items are scored. */
+  readonly k: number;
+  /** Candidate neighbours: the most recent this many training sessions sharing an item. */
+  readonly sampleSize: number;
+}
+
+/**
+ * SKNN (session-rec `ContextKNN`, cosine, sampling 'recent'): the training sessions that share an
+ * item with the current one, the `sampleSize` most recent of them (by their last event), are
+ * compared as item sets by cosine |A∩B| / √(|A|·|B|); each item of the `k` most similar adds their
+ * similarity. session-rec's cosine is this times |B|, the same order. Ties among sessions go to the
+ * more recent one, so a run is repeatable.
+ */
+export class SessionKnnBaseline implements NextItemScorer {
+  /** Distinct item indices of each training session. */
+  private readonly items: Int32Array[];
+  /** Per item: the sessions holding it, as recency ranks (0 = the session that ended last), ascending. */
+  private readonly byItem: Int32Array[];
+  private readonly k: number;
+  private readonly sampleSize: number;
+  private readonly mark: Int32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(
+    sessions: readonly LogSession[],
+    private readonly index: ItemIndex,
+    opts: Partial<SessionKnnOptions> = {},
+  ) {
+    this.k = opts.k ?? 100;
+    this.sampleSize = opts.sampleSize ?? 500;
+    const end = (s: LogSession): number => s.events[s.events.length - 1]?.time ?? -Infinity;
+    const order = Array.from(sessions.keys()).sort((a, b) => end(sessions[b]!) - end(sessions[a]!) || a - b);
+    this.items = order.map((s) => Int32Array.from(new Set(sessions[s]!.events.map((e) => index.indexOf(e.itemId) ?? -1).filter((i) => i >= 0))));
+    const lists: number[][] = Array.from({ length: index.size }, () => []);
+    this.items.forEach((its, rank) => {
+      for (const i of its) lists[i]!.push(rank);
+    });
+    this.byItem = lists.map((l) => Int32Array.from(l));
+    this.mark = new Int32Array(index.size);
+    this.seen = new Int32Array(this.items.length);
+  }
+
+  score(session: readonly ItemLook[], out?: Float32Array): Float32Array {
+    const o = ensure(out, this.index.size);
+    const stamp = ++this.stamp;
+    const current: number[] = [];
+    for (const e of session) {
+      const i = this.index.indexOf(e.itemId);
+      if (i !== undefined && this.mark[i] !== stamp) {
+        this.mark[i] = stamp;
+        current.push(i);
+      }
+    }
+    // The most recent sampleSize sessions of the union are among the first sampleSize of each list.
+    const candidates: number[] = [];
+    for (const i of current) {
+      const list = this.byItem[i]!;
+      for (let j = 0; j < list.length && j < this.sampleSize; j++) {
+        const s = list[j]!;
+        if (this.seen[s] !== stamp) {
+          this.seen[s] = stamp;
+          candidates.push(s);
+        }
+      }
+    }
+    const sample = Int32Array.from(candidates).sort().subarray(0, this.sampleSize);
+    const scored: { s: number; sim: number }[] = [];
+    for (const s of sample) {
+      const its = this.items[s]!;
+      let common = 0;
+      for (const i of its) if (this.mark[i] === stamp) common++;
+      scored.push({ s, sim: common / Math.sqrt(its.length * current.length) });
+    }
+    scored.sort((a, b) => b.sim - a.sim || a.s - b.s);
+    for (const { s, sim } of scored.slice(0, this.k)) for (const i of this.items[s]!) o[i]! += sim;
+    return o;
+  }
+}

@@ -3,7 +3,8 @@ import { LocalrecError } from '../errors';
 import { buildSequenceBundle } from './bundle-builder';
 import { crc32, decodeBundle, encodeBundle } from './bundle-format';
 import { emptyBundle } from './empty-bundle';
-import type { LogSession } from './types';
+import { DEFAULT_RANKER_PARAMS, SequenceRanker } from './ranker';
+import type { LogSession, SequenceBundle } from './types';
 
 const sess = (id: string, items: string[]): LogSession => ({ sessionId: id, events: items.map((itemId, t) => ({ itemId, time: 1.7e9 + t })) });
 const bundle = buildSequenceBundle(
@@ -69,7 +70,7 @@ describe('session bundle format', () => {
     m[0] = 0x50;
     expectInvalid(m, /magic/);
     const v = bytes.slice();
-    v[4] = 2;
+    v[4] = 3;
     expectInvalid(v, /version/);
   });
 
@@ -105,5 +106,82 @@ describe('session bundle format', () => {
     // Duplicate ids are rejected too.
     const dup = encodeBundle({ ...emptyBundle(['a', 'b']), itemIds: ['a', 'a'] });
     expectInvalid(dup, /duplicate/);
+  });
+});
+
+/** A version-1 file as the encoder wrote it before bundles carried ranker params (commit 1638ad5). */
+const V1_FILE = '4c5253420100000003000000384a0000010002003a000000bb0843b8016101620163ffff008000000000ffff00000101ff010080000102ff0000';
+const fromHex = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+
+/** Encodes `b` with a hand-written params section (names and values as given), resealed. */
+function withParamsSection(b: SequenceBundle, entries: [string, number][]): Uint8Array {
+  const plain = encodeBundle(b);
+  const section: number[] = [entries.length];
+  for (const [name, value] of entries) {
+    section.push(name.length, ...Array.from(name, (c) => c.charCodeAt(0)));
+    const f = new Uint8Array(8);
+    new DataView(f.buffer).setFloat64(0, value, true);
+    section.push(...f);
+  }
+  const bytes = new Uint8Array(plain.length + section.length);
+  bytes.set(plain);
+  bytes.set(section, plain.length);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(4, 2, true);
+  view.setUint32(20, bytes.length, true);
+  return reseal(bytes);
+}
+
+describe('ranker params in the bundle', () => {
+  const fitted = { ...DEFAULT_RANKER_PARAMS, simWeight: 1.4, repeatDecay: 0.85, repeatAdapt: 1, maxEvents: 50 };
+
+  it('round trip exactly, as version 2; a bundle without them stays version 1, byte for byte', () => {
+    const bytes = encodeBundle({ ...bundle, params: fitted });
+    expect(new DataView(bytes.buffer).getUint16(4, true)).toBe(2);
+    const back = decodeBundle(bytes);
+    expect(back.params).toEqual(fitted);
+    expect(encodeBundle(back)).toEqual(bytes);
+    const plain = encodeBundle(bundle);
+    expect(new DataView(plain.buffer).getUint16(4, true)).toBe(1);
+    expect(decodeBundle(plain).params).toBeUndefined();
+    // The params section is all that differs.
+    expect(bytes.subarray(28, plain.length)).toEqual(plain.subarray(28));
+  });
+
+  it('a file written before params existed still loads, and its ranker uses the defaults', () => {
+    const old = decodeBundle(fromHex(V1_FILE));
+    expect(old.itemIds).toEqual(['a', 'b', 'c']);
+    expect(old.params).toBeUndefined();
+    expect(new SequenceRanker(old).params).toEqual(DEFAULT_RANKER_PARAMS);
+    expect(encodeBundle(old)).toEqual(fromHex(V1_FILE));
+  });
+
+  it("the ranker built from a decoded bundle uses the bundle's weights, unless overridden", () => {
+    const decoded = decodeBundle(encodeBundle({ ...bundle, params: fitted }));
+    expect(new SequenceRanker(decoded).params).toEqual(fitted);
+    expect(new SequenceRanker(decoded, { simWeight: 0 }).params).toEqual({ ...fitted, simWeight: 0 });
+    // A partial set fills in from the defaults.
+    const partial = decodeBundle(encodeBundle({ ...bundle, params: { popWeight: 0.01 } }));
+    expect(partial.params).toEqual({ popWeight: 0.01 });
+    expect(new SequenceRanker(partial).params).toEqual({ ...DEFAULT_RANKER_PARAMS, popWeight: 0.01 });
+  });
+
+  it('rejects invalid params with invalid_bundle, even under a valid checksum', () => {
+    expect(decodeBundle(withParamsSection(bundle, [['simWeight', 0.5]])).params).toEqual({ simWeight: 0.5 });
+    expectInvalid(withParamsSection(bundle, [['simWeight', -1]]), /simWeight/);
+    expectInvalid(withParamsSection(bundle, [['simWeight', NaN]]), /simWeight/);
+    expectInvalid(withParamsSection(bundle, [['nextDecay', Infinity]]), /nextDecay/);
+    expectInvalid(withParamsSection(bundle, [['maxEvents', 1e9]]), /maxEvents/);
+    expectInvalid(withParamsSection(bundle, [['maxEvents', 2.5]]), /maxEvents/);
+    expectInvalid(withParamsSection(bundle, [['recentShare', 2]]), /recentShare/);
+    expectInvalid(withParamsSection(bundle, [['learningRate', 1]]), /unknown ranker parameter/);
+    expectInvalid(withParamsSection(bundle, [['popWeight', 1], ['popWeight', 2]]), /twice/);
+    const truncated = withParamsSection(bundle, [['popWeight', 1]]).slice(0, -3);
+    new DataView(truncated.buffer).setUint32(20, truncated.length, true);
+    expectInvalid(reseal(truncated), /truncated/);
+  });
+
+  it('refuses to write invalid params', () => {
+    expect(() => encodeBundle({ ...bundle, params: { popWeight: -1 } })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
 });

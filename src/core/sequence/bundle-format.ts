@@ -1,9 +1,10 @@
 import { LocalrecError } from '../errors';
+import { isRankerParamName, RANKER_PARAM_NAMES, rankerParamProblem, type RankerParams } from './ranker-params';
 import type { NeighbourGraph, SequenceBundle } from './types';
 import { utf8Decode, utf8Encode } from './utf8';
 
 /**
- * Binary bundle layout, version 1, little endian:
+ * Binary bundle layout, little endian:
  *
  * ```
  * header (28 bytes): "LRSB" | u16 version | u16 flags (0) | u32 itemCount | i32 lastDay
@@ -14,11 +15,19 @@ import { utf8Decode, utf8Encode } from './utf8';
  *       next, similar per item: varint count, count × varint target delta (ascending targets),
  *                     then count × u8 weight, stored as round(255·√w) so small weights keep
  *                     precision
+ *       ranker params (version 2 only) varint count, count × (varint name length, UTF-8 name,
+ *                     f64 value), names in RANKER_PARAM_NAMES order, each at most once
  * ```
+ *
+ * Version 1 is version 2 without the params section. A bundle without params is written as
+ * version 1, so it stays byte-identical to what earlier builds wrote and readable by earlier SDKs;
+ * the ranker then uses its defaults.
  */
 export const BUNDLE_MAGIC = 'LRSB';
-/** The only bundle version this decoder reads. */
-export const BUNDLE_VERSION = 1;
+/** The newest bundle version: what a bundle with fitted ranker params is written as. */
+export const BUNDLE_VERSION = 2;
+/** The version of bundles without ranker params. */
+const BUNDLE_VERSION_NO_PARAMS = 1;
 const HEADER_BYTES = 28;
 
 /** Serialises a bundle (weights are quantised: decode(encode(b)) is close to, not equal to, b). */
@@ -37,11 +46,12 @@ export function encodeBundle(b: SequenceBundle): Uint8Array {
   for (const v of b.recentPopularity) w.u16(quantise16(v));
   writeGraph(w, b.next, n);
   writeGraph(w, b.similar, n);
+  if (b.params) writeParams(w, b.params);
   const body = w.finish();
   const out = new Uint8Array(HEADER_BYTES + body.length);
   const view = new DataView(out.buffer);
   for (let i = 0; i < 4; i++) out[i] = BUNDLE_MAGIC.charCodeAt(i);
-  view.setUint16(4, BUNDLE_VERSION, true);
+  view.setUint16(4, b.params ? BUNDLE_VERSION : BUNDLE_VERSION_NO_PARAMS, true);
   view.setUint16(6, 0, true);
   view.setUint32(8, n, true);
   view.setInt32(12, b.meta.lastDay, true);
@@ -54,8 +64,9 @@ export function encodeBundle(b: SequenceBundle): Uint8Array {
 }
 
 /**
- * Parses and validates a bundle. Throws LocalrecError('invalid_bundle') on a wrong magic or
- * version, truncation, a checksum mismatch, duplicate ids or an out-of-range item index.
+ * Parses and validates a bundle (versions 1 and 2). Throws LocalrecError('invalid_bundle') on a
+ * wrong magic or version, truncation, a checksum mismatch, duplicate ids, an out-of-range item
+ * index, or a ranker parameter that is unknown, repeated or out of its range.
  */
 export function decodeBundle(bytes: Uint8Array): SequenceBundle {
   if (!(bytes instanceof Uint8Array)) throw bad('expected a Uint8Array');
@@ -65,7 +76,9 @@ export function decodeBundle(bytes: Uint8Array): SequenceBundle {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(4, true);
-  if (version !== BUNDLE_VERSION) throw bad(`version ${version}, this build reads version ${BUNDLE_VERSION}; rebuild the bundle`);
+  if (version !== BUNDLE_VERSION && version !== BUNDLE_VERSION_NO_PARAMS) {
+    throw bad(`version ${version}, this build reads versions ${BUNDLE_VERSION_NO_PARAMS} and ${BUNDLE_VERSION}; rebuild the bundle`);
+  }
   const n = view.getUint32(8, true);
   const lastDay = view.getInt32(12, true);
   const recentDays = view.getUint16(16, true);
@@ -94,8 +107,39 @@ export function decodeBundle(bytes: Uint8Array): SequenceBundle {
   for (let i = 0; i < n; i++) recentPopularity[i] = r.u16() / 65535;
   const next = readGraph(r, n);
   const similar = readGraph(r, n);
+  const params = version === BUNDLE_VERSION ? readParams(r) : undefined;
   if (!r.atEnd()) throw bad('trailing bytes after the last section');
-  return { itemIds, popularity, recentPopularity, next, similar, meta: { lastDay, recentDays, minSupport } };
+  return { itemIds, popularity, recentPopularity, next, similar, meta: { lastDay, recentDays, minSupport }, ...(params ? { params } : {}) };
+}
+
+function writeParams(w: Writer, params: Partial<RankerParams>): void {
+  const names = RANKER_PARAM_NAMES.filter((name) => params[name] !== undefined);
+  w.varint(names.length);
+  for (const name of names) {
+    const problem = rankerParamProblem(name, params[name]);
+    if (problem) throw new LocalrecError('invalid_argument', `Bundle ranker parameter ${problem}.`);
+    const bytes = utf8Encode(name);
+    w.varint(bytes.length);
+    w.bytes(bytes);
+    w.f64(params[name]!);
+  }
+}
+
+function readParams(r: Reader): Partial<RankerParams> {
+  const count = r.varint();
+  if (count > RANKER_PARAM_NAMES.length) throw bad(`${count} ranker parameters, this build knows ${RANKER_PARAM_NAMES.length}`);
+  const out: Partial<Record<keyof RankerParams, number>> = {};
+  for (let i = 0; i < count; i++) {
+    const name = utf8Decode(r.bytes(r.varint()));
+    // An unknown name is a bundle for another ranker: guessing its meaning would rank silently wrong.
+    if (name === undefined || !isRankerParamName(name)) throw bad(`unknown ranker parameter "${name ?? '(not UTF-8)'}"`);
+    if (out[name] !== undefined) throw bad(`ranker parameter ${name} given twice`);
+    const value = r.f64();
+    const problem = rankerParamProblem(name, value);
+    if (problem) throw bad(`ranker parameter ${problem}, got ${value}`);
+    out[name] = value;
+  }
+  return out;
 }
 
 function writeGraph(w: Writer, g: NeighbourGraph, n: number): void {
@@ -174,6 +218,11 @@ class Writer {
     this.buf[this.len++] = v & 0xff;
     this.buf[this.len++] = v >>> 8;
   }
+  f64(v: number): void {
+    this.need(8);
+    new DataView(this.buf.buffer, this.buf.byteOffset + this.len, 8).setFloat64(0, v, true);
+    this.len += 8;
+  }
   varint(v: number): void {
     // LEB128, unsigned, up to 2^32.
     while (v >= 0x80) {
@@ -206,6 +255,12 @@ class Reader {
     this.need(2);
     const v = this.buf[this.pos]! | (this.buf[this.pos + 1]! << 8);
     this.pos += 2;
+    return v;
+  }
+  f64(): number {
+    this.need(8);
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
+    this.pos += 8;
     return v;
   }
   varint(): number {

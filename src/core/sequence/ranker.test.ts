@@ -60,5 +60,33 @@ describe('SequenceRanker', () => {
 
   it('rejects bad parameters', () => {
     expect(() => new SequenceRanker(emptyBundle(), { simWeight: -1 })).toThrow(LocalrecError);
+    expect(() => new SequenceRanker(emptyBundle(), { maxEvents: 2.5 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => new SequenceRanker(emptyBundle(), { recentShare: 1.5 })).toThrow(LocalrecError);
+  });
+
+  it("ranks with the bundle's weights, and the constructor's overrides over them", () => {
+    const first = (r: SequenceRanker, ids: string[]) => r.itemIds[topK(r.score(ev(...ids)), 1)[0]!.index];
+    expect(first(ranker, ['phone'])).toBe('case');
+    const onlyRepeats = { ...bundle, params: { nextWeight: 0, simWeight: 0 } };
+    expect(new SequenceRanker(onlyRepeats).params).toEqual({ ...DEFAULT_RANKER_PARAMS, nextWeight: 0, simWeight: 0 });
+    expect(first(new SequenceRanker(onlyRepeats), ['phone'])).toBe('phone');
+    expect(first(new SequenceRanker(onlyRepeats, { nextWeight: 1, repeatWeight: 0 }), ['phone'])).toBe('case');
+  });
+
+  it('adapts the repeat boost to the shopper: more for one who re-visits, less for one who never does', () => {
+    const adaptive = new SequenceRanker(bundle, { repeatAdapt: 1 });
+    const boost = (r: SequenceRanker, ids: string[]) => r.explain(ev(...ids), r.indexOf(ids.at(-1)!)!).find((x) => x.kind === 'repeat')!.weight;
+    // Reference: the store's boost for the last item, 1 at repeatAdapt 0.
+    expect(boost(ranker, ['laptop', 'phone', 'case', 'bag'])).toBe(1);
+    // Three transitions, none back: (2·1/5)^1; three transitions, two back: (2·3/5)^1.
+    expect(boost(adaptive, ['laptop', 'phone', 'case', 'bag'])).toBeCloseTo(0.4, 12);
+    expect(boost(adaptive, ['phone', 'case', 'phone', 'case'])).toBeCloseTo(1.2, 12);
+    // A first event is no habit either way.
+    expect(boost(adaptive, ['phone'])).toBe(1);
+    // The scores agree with the explanation.
+    const s = adaptive.score(ev('phone', 'case', 'phone', 'case'));
+    const plain = new SequenceRanker(bundle, { repeatWeight: 0 }).score(ev('phone', 'case', 'phone', 'case'));
+    const c = ranker.indexOf('case')!;
+    expect(s[c]! - plain[c]!).toBeCloseTo(1.2 * (1 + 0.5 * 0.5), 5);
   });
 });

@@ -1,40 +1,8 @@
 import { LocalrecError } from '../errors';
+import { DEFAULT_RANKER_PARAMS, RANKER_PARAM_NAMES, rankerParamProblem, type RankerParams } from './ranker-params';
 import type { NeighbourGraph, SequenceBundle, ItemLook } from './types';
 
-/** Query-time weights of {@link SequenceRanker}; defaults were tuned on a validation split. */
-export interface RankerParams {
-  /** Only the last this many events of the session are used. */
-  readonly maxEvents: number;
-  /** Weight of the sequential-rules graph. */
-  readonly nextWeight: number;
-  /** Rules of an event p steps before the last weigh nextDecay^p (1 = all equal, 0 = last only). */
-  readonly nextDecay: number;
-  /** Weight of the similar-sessions graph. */
-  readonly simWeight: number;
-  /** Similar scores of an event p steps before the last weigh simDecay^p. */
-  readonly simDecay: number;
-  /** Boost of an item already in the session (26% of next clicks are repeats). */
-  readonly repeatWeight: number;
-  /** A repeat seen p steps before the last counts repeatDecay^p. */
-  readonly repeatDecay: number;
-  /** Weight of recent popularity (mostly a tie breaker among items with little evidence). */
-  readonly popWeight: number;
-  /** Share of recent (vs all-time) popularity in the term that popWeight weighs. */
-  readonly recentShare: number;
-}
-
-/** Defaults of {@link RankerParams}. */
-export const DEFAULT_RANKER_PARAMS: RankerParams = {
-  maxEvents: 20,
-  nextWeight: 0.5,
-  nextDecay: 0.13,
-  simWeight: 0.5,
-  simDecay: 0.35,
-  repeatWeight: 1,
-  repeatDecay: 0.5,
-  popWeight: 0.001,
-  recentShare: 0,
-};
+export { DEFAULT_RANKER_PARAMS, type RankerParams } from './ranker-params';
 
 /** One reason behind a score: a session item and how much it contributed. */
 export interface Explanation {
@@ -47,7 +15,9 @@ export interface Explanation {
 /**
  * Scores every bundle item for the shopper's current session, using only that session's events
  * and the public bundle. A linear mix of: sequential rules from recent items, similar-session
- * neighbours of recent items, a boost for items already viewed, and popularity.
+ * neighbours of recent items, a boost for items already viewed, and popularity. The weights are
+ * the bundle's (fitted to the store by the bundle builder) unless `overrides` names others; a
+ * bundle without weights ranks with {@link DEFAULT_RANKER_PARAMS}.
  *
  * @example
  * const ranker = new SequenceRanker(decodeBundle(bytes));
@@ -57,7 +27,8 @@ export interface Explanation {
 export class SequenceRanker {
   /** Item ids, one per score slot. */
   readonly itemIds: readonly string[];
-  private readonly params: RankerParams;
+  /** The weights in use: defaults, then the bundle's, then the constructor's overrides. */
+  readonly params: RankerParams;
   private readonly ids: Map<string, number>;
   private readonly pop: Float32Array;
   // Scratch for the session's item indices, most recent first.
@@ -65,13 +36,12 @@ export class SequenceRanker {
 
   constructor(
     private readonly bundle: SequenceBundle,
-    params: Partial<RankerParams> = {},
+    overrides: Partial<RankerParams> = {},
   ) {
-    this.params = { ...DEFAULT_RANKER_PARAMS, ...params };
-    for (const [k, v] of Object.entries(this.params)) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-        throw new LocalrecError('invalid_argument', `Ranker parameter ${k} must be a finite number >= 0.`);
-      }
+    this.params = { ...DEFAULT_RANKER_PARAMS, ...bundle.params, ...overrides };
+    for (const name of RANKER_PARAM_NAMES) {
+      const problem = rankerParamProblem(name, this.params[name]);
+      if (problem) throw new LocalrecError('invalid_argument', `Ranker parameter ${problem}.`);
     }
     this.itemIds = bundle.itemIds;
     this.ids = new Map(bundle.itemIds.map((id, i) => [id, i]));
@@ -101,9 +71,10 @@ export class SequenceRanker {
     else o.fill(0);
     const m = this.collect(session);
     const { next, similar } = this.bundle;
+    const rw = p.repeatWeight * repeatFactor(this.recentIdx, m, p.repeatAdapt);
     for (let q = 0; q < m; q++) {
       const a = this.recentIdx[q]!;
-      o[a]! += p.repeatWeight * Math.pow(p.repeatDecay, q);
+      o[a]! += rw * Math.pow(p.repeatDecay, q);
       const wn = p.nextWeight * Math.pow(p.nextDecay, q);
       if (wn > 0) addRow(next, a, wn, o);
       const ws = p.simWeight * Math.pow(p.simDecay, q);
@@ -122,11 +93,12 @@ export class SequenceRanker {
     }
     const p = this.params;
     const m = this.collect(session);
+    const rw = p.repeatWeight * repeatFactor(this.recentIdx, m, p.repeatAdapt);
     const out: Explanation[] = [];
     for (let q = 0; q < m; q++) {
       const a = this.recentIdx[q]!;
       const itemId = this.itemIds[a]!;
-      if (a === itemIndex) out.push({ itemId, kind: 'repeat', weight: p.repeatWeight * Math.pow(p.repeatDecay, q) });
+      if (a === itemIndex) out.push({ itemId, kind: 'repeat', weight: rw * Math.pow(p.repeatDecay, q) });
       const wn = p.nextWeight * Math.pow(p.nextDecay, q) * edge(this.bundle.next, a, itemIndex);
       if (wn > 0) out.push({ itemId, kind: 'next', weight: wn });
       const ws = p.simWeight * Math.pow(p.simDecay, q) * edge(this.bundle.similar, a, itemIndex);
@@ -147,6 +119,27 @@ export class SequenceRanker {
     }
     return m;
   }
+}
+
+/**
+ * The shopper's own repeat habit as a multiplier of the store's repeat boost:
+ * (2·(r+1)/(t+2))^adapt over the t transitions among the first `m` of `recent` (most recent first),
+ * r of which went back to an item seen earlier. The +1/+2 prior makes a session's first events
+ * count as neither habit, so short sessions keep the store's boost. Exactly 1 when adapt is 0.
+ */
+export function repeatFactor(recent: Int32Array, m: number, adapt: number): number {
+  if (adapt === 0 || m < 2) return 1;
+  let r = 0;
+  for (let q = 0; q + 1 < m; q++) {
+    const a = recent[q]!;
+    for (let j = q + 1; j < m; j++) {
+      if (recent[j] === a) {
+        r++;
+        break;
+      }
+    }
+  }
+  return Math.pow((2 * (r + 1)) / (m + 1), adapt);
 }
 
 function addRow(g: NeighbourGraph, a: number, w: number, out: Float32Array): void {

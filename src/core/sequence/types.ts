@@ -1,3 +1,5 @@
+import type { RankerParams } from './ranker-params';
+
 /** One click/view in a log: the unit every parser produces and every builder consumes. */
 export interface LogEvent {
   readonly sessionId: string;
@@ -46,6 +48,11 @@ export interface SequenceBundle {
   readonly similar: NeighbourGraph;
   /** Metadata that is safe to publish. */
   readonly meta: BundleMeta;
+  /**
+   * The ranker weights fitted to this store by the bundle builder (aggregate numbers only);
+   * absent in bundles built without a fit, whose ranker then uses the defaults.
+   */
+  readonly params?: Partial<RankerParams>;
 }
 
 /** Bundle metadata: build parameters and the day the log ended. */
