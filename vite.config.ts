@@ -20,6 +20,9 @@ export default defineConfig(({ mode }) => {
       build: {
         outDir: 'dist/lib',
         emptyOutDir: !script,
+        // Library mode leaves ES output's whitespace in; the facade's gzip budget counts, so minify fully.
+        minify: true,
+        rolldownOptions: { output: { minify: true } },
         target: 'es2022',
         lib: {
           entry: resolve(import.meta.dirname, script ? 'src/script-tag.ts' : 'src/index.ts'),

@@ -23,13 +23,23 @@ test('the worker, not the main thread, ranks; it reports the backend it measured
   const result = await sdk<{ items: unknown[]; backend: string }>(page, 'recommend', { k: 5 });
   expect(result.items).toHaveLength(5);
 
-  // Stop the worker: ranking stops with it.
+  // Stop the worker without a word: the call made meanwhile fails with a typed error (never a hang),
+  // and the facade starts a new worker that answers the next one.
   await workers[0]!.evaluate(() => (self as unknown as { close(): void }).close());
   const outcome = await page.evaluate(async () => {
-    const rec = (window as unknown as { localrecDemo: { rec: { recommend(r: unknown): Promise<unknown> } } }).localrecDemo.rec;
-    return Promise.race([rec.recommend({ k: 5 }).then(() => 'answered'), new Promise((r) => setTimeout(() => r('no answer'), 2000))]);
+    const rec = (window as unknown as { localrecDemo: { rec: { recommend(r: unknown): Promise<{ items: unknown[] }> } } }).localrecDemo.rec;
+    const t0 = performance.now();
+    const lost = await Promise.race([
+      rec.recommend({ k: 5 }).then(() => 'answered', (e: { name: string; code: string }) => `${e.name}:${e.code}`),
+      new Promise<string>((r) => setTimeout(() => r('no answer'), 15_000)),
+    ]);
+    const ms = performance.now() - t0;
+    return { lost, ms, next: (await rec.recommend({ k: 5 })).items.length };
   });
-  expect(outcome).toBe('no answer');
+  expect(outcome.lost).toBe('LocalrecError:worker_failed');
+  expect(outcome.ms).toBeLessThan(10_000);
+  expect(outcome.next).toBe(5);
+  await expect.poll(() => page.workers().filter((w) => /engine\.worker/.test(w.url())).length).toBe(1);
 });
 
 test('no request leaves the page but the demo\'s own assets and catalog', async ({ page, context, baseURL }) => {

@@ -20,7 +20,7 @@ export function createLocalrec(options: LocalrecOptions): Localrec {
 }
 
 export { LocalrecError, type LocalrecErrorCode } from './core/errors';
-export type { Localrec, LocalrecOptions, StageChange } from './client/localrec';
+export type { Consent, Diagnostics, ExportedData, Localrec, LocalrecOptions, StageChange } from './client/localrec';
 export type { Prediction, LifecycleStage } from './core/predict';
 export type { TrackEvent, PurchaseLine } from './core/events';
 export type { CatalogItem, CatalogJson } from './core/catalog';

@@ -46,6 +46,46 @@ export interface EngineOptions {
   stageThresholds?: Partial<StageThresholds>;
   /** Force a backend instead of measuring (tests and diagnostics). */
   backend?: BackendReport['name'];
+  /**
+   * The shopper's consent to keep what localrec learns on this device (default 'granted').
+   * 'pending': learned in memory only, kept once granted; 'denied': nothing learned or kept, and
+   * what was stored is deleted; recommendations are still served (popular, context).
+   */
+  consent?: Consent;
+  /** Raw events older than this many days are aged out (default 90); the profile keeps what they taught. */
+  retentionDays?: number;
+  /** At most this many raw events are kept (default 20,000). */
+  maxStoredEvents?: number;
+}
+
+export type Consent = 'granted' | 'denied' | 'pending';
+
+/** Where what localrec learns is kept, and why not on disk when it is not. */
+export interface StorageStatus { mode: 'indexeddb' | 'memory'; reason?: string }
+
+/** What QA and support need to see: where data goes, what was loaded, how writes go. */
+export interface Diagnostics {
+  storage: StorageStatus;
+  consent: Consent;
+  catalog: { version: string | null; error?: string };
+  batchesWritten: number;
+  lastWriteMs?: number;
+  /** Whether writes are coordinated with other tabs of the store (Web Locks). */
+  tabsCoordinated: boolean;
+}
+
+/** Everything stored about the shopper on this device, readable: what `exportData()` returns. */
+export interface ExportedData {
+  format: 'localrec-export';
+  exportedAt: string;
+  consent: Consent;
+  storage: StorageStatus;
+  /** The profile as stored (embeddings as plain arrays). */
+  profile: Record<string, unknown>;
+  /** The same profile as profile() shows it, when the catalog is loaded. */
+  readable: ReadableProfile | null;
+  /** The raw event log, oldest first (search text is never kept). */
+  events: (TrackEvent & { id: number; time: number })[];
 }
 
 export interface ReadyInfo {
@@ -59,6 +99,9 @@ export interface ReadyInfo {
   bundleError?: string;
   /** Whether predict() can run (lifecycle parameters and purchase model loaded), or why not. */
   lifecycle: { ready: true } | { ready: false; reason: string };
+  /** Where what is learned is kept: 'memory' while consent is pending or when storage failed (`reason` says which). */
+  storage: StorageStatus;
+  consent: Consent;
   startupMs: number;
 }
 
@@ -75,13 +118,44 @@ export interface ProfileSnapshot extends ReadableProfile {
   lifecycle: Prediction | null;
 }
 
-/** `stored: false` when the event repeated the previous one within a second (a double-fired action). */
-export type TrackResult = { stored: true; id: number } | { stored: false; reason: 'duplicate' };
+/**
+ * What became of a tracked event. `durable` says whether it is on disk (false while the shopper's
+ * consent is pending or storage is unavailable: learned in memory only). `stored: false` when the
+ * event repeated the previous one within a second (a double-fired action) or a purchase already
+ * recorded, or when consent was denied (nothing is learned or kept).
+ */
+export type TrackResult =
+  | { stored: true; id: number; durable: boolean }
+  | { stored: false; reason: 'duplicate' | 'consent_denied' };
+
+/** Sent with an event so that a replay after a worker restart is recognised and not counted twice. */
+export interface TrackMeta { eventId?: string }
+
+/** One call of a `trackMany` batch: the event and its meta, as `track()` takes them. */
+export interface TrackCall { event: unknown; meta?: TrackMeta }
+
+/** One outcome of a `trackMany` batch: the result, or the error `track()` would have thrown. */
+export type TrackOutcome = { ok: TrackResult } | { error: { code: LocalrecErrorCode; message: string; field?: string } };
 
 /** What the worker exposes through comlink. Every method validates its input itself. */
 export interface EngineApi {
   init(options: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo>;
-  track(event: unknown): Promise<TrackResult>;
+  /** Resolves once the event is learned and, storage permitting, on disk (writes are batched). */
+  track(event: unknown, meta?: TrackMeta): Promise<TrackResult>;
+  /**
+   * Many `track()` calls in one message, outcomes in the same order: the facade gathers the calls
+   * a page makes in one task, since a message per event would cost more than learning it.
+   */
+  trackMany(calls: TrackCall[]): Promise<TrackOutcome[]>;
+  /** Writes whatever waits in the batch now (the page is being hidden or closed). */
+  flush(): Promise<void>;
+  /** Answers at once: the facade's heartbeat. */
+  ping(): Promise<'pong'>;
+  /** Changes consent at once (see EngineOptions.consent). */
+  setConsent(consent: unknown): Promise<Diagnostics>;
+  /** Everything stored about the shopper, readable. */
+  exportData(): Promise<ExportedData>;
+  diagnostics(): Promise<Diagnostics>;
   recommend(request: unknown): Promise<RecommendResult>;
   profile(): Promise<ProfileSnapshot>;
   predict(): Promise<Prediction>;

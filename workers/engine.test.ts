@@ -6,7 +6,7 @@ import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import { Engine, type EngineHost } from './engine';
 import { IdbStorage } from './idb-storage';
-import type { EngineStorage, StoredCatalog } from './storage';
+import { MemoryStorage } from './memory-storage';
 
 let db = 0;
 const engines: Engine[] = [];
@@ -165,7 +165,7 @@ describe('Engine', () => {
 
   it('runs on whatever storage the host opens', async () => {
     const opened: string[] = [];
-    const h: EngineHost = { ...host({ '/catalog.json': testCatalogJson() }), openStorage: async (name) => (opened.push(name), memoryStorage()) };
+    const h: EngineHost = { ...host({ '/catalog.json': testCatalogJson() }), openStorage: async (name) => (opened.push(name), new MemoryStorage()) };
     const engine = new Engine(h);
     engines.push(engine);
     await engine.init({ catalog: '/catalog.json', dbName: 'shop-a' });
@@ -190,19 +190,3 @@ describe('Engine', () => {
   });
 });
 
-/** Storage in plain memory: what another host (a native bridge, a test) might hand the engine. */
-function memoryStorage(): EngineStorage {
-  let profile: Parameters<EngineStorage['saveProfile']>[0] | undefined;
-  const events: unknown[] = [];
-  const catalogs = new Map<string, StoredCatalog>();
-  return {
-    loadProfile: async () => profile && structuredClone(profile),
-    appendEvent: async (event, p) => { events.push(event); profile = structuredClone(p); return events.length; },
-    saveProfile: async (p) => { profile = structuredClone(p); },
-    countEvents: async () => events.length,
-    cachedCatalog: async (source) => catalogs.get(source),
-    cacheCatalog: async (source, json) => { catalogs.set(source, { version: json.version, source, storedAt: 0, json }); },
-    clear: async () => { profile = undefined; events.length = 0; catalogs.clear(); },
-    close: () => undefined,
-  };
-}

@@ -1,40 +1,70 @@
 import type { Catalog } from '../src/core/catalog';
 import { LocalrecError } from '../src/core/errors';
+import { storedForm } from '../src/core/event-log';
 import { isDuplicate, validateEvent, type CleanEvent } from '../src/core/events';
 import { predict, type LifecycleModels, type Prediction } from '../src/core/predict';
 import { parseInterest, suppressInterest } from '../src/core/profile/interests';
+import { isRepeatPurchase } from '../src/core/profile/purchases';
 import { readableProfile } from '../src/core/profile/readable';
+import { checkProfile, rebuildProfile } from '../src/core/profile/repair';
 import { emptyProfile, fitProfileToDim, type Profile } from '../src/core/profile/state';
-import { updateProfile } from '../src/core/profile/update';
+import { applyUpdate, type StageChange } from '../src/core/profile/update';
 import { candidateIndices } from '../src/core/ranking/candidates';
 import { queryVector } from '../src/core/ranking/query';
 import { rank } from '../src/core/ranking/rank';
 import { validateRequest } from '../src/core/ranking/request';
 import type { CatalogSequenceRanker } from '../src/core/ranking/signals/sequence';
 import type {
-  BackendReport, EngineApi, EngineEvent, EngineOptions, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, TrackResult,
+  BackendReport, Consent, Diagnostics, EngineApi, EngineEvent, EngineOptions, ExportedData, ProfileSnapshot, Progress,
+  ReadyInfo, RecommendResult, TrackMeta, TrackOutcome, TrackResult,
 } from '../src/protocol';
+import { Batcher } from './batcher';
 import { loadCatalog } from './catalog-loader';
 import type { Fetcher } from './downloads';
 import { loadLifecycle } from './lifecycle-loader';
+import { MemoryStorage } from './memory-storage';
 import { TfScorer } from './scorer';
-import type { EngineStorage } from './storage';
+import type { EngineStorage, NewEvent } from './storage';
+import type { TabCoordination } from './tabs';
 import { WriteQueue } from './write-queue';
 
 /** What the engine needs from its host: the worker gives real ones, tests give Node ones. */
 export interface EngineHost {
   chooseBackend(rows: number, dim: number, forced?: BackendReport['name']): Promise<BackendReport>;
   fetch: Fetcher;
-  /** Opens the storage named `name` (IndexedDB in the worker). */
+  /** Opens the persistent storage named `name` (IndexedDB in the worker); may reject, then the engine keeps to memory. */
   openStorage(name: string): Promise<EngineStorage>;
+  /** Deletes the persistent storage named `name` without opening it (consent denied). */
+  deleteStorage?(name: string): Promise<void>;
   /** Loads the optional ranking bundle, bound to the catalog. */
   loadBundle?(url: string, catalog: Catalog): Promise<CatalogSequenceRanker>;
+  /** Cross-tab coordination for the database `name`, where the platform has it. */
+  tabs?(name: string): TabCoordination | undefined;
   now?(): number;
+  /** Waits `ms` (tests make it instant). */
+  sleep?(ms: number): Promise<void>;
 }
 
-/** What the engine holds once started. */
+/** Tunables of writing and keeping events; the defaults are documented beside each. */
+export const STORAGE_SETTINGS = {
+  /** A batch of tracked events is written after this much quiet... */
+  batchDelayMs: 15,
+  /** ...or as soon as this many wait. */
+  batchMaxEvents: 1000,
+  /** Raw events older than this are aged out (the profile keeps what they taught). */
+  retentionDays: 90,
+  /** And no more than this many raw events are kept. */
+  maxStoredEvents: 20_000,
+  /** Retention runs at start and after every this many batches. */
+  pruneEveryBatches: 50,
+  /** Page-given event ids remembered to recognise replays (more than a facade ever has unacknowledged). */
+  rememberedEventIds: 10_000,
+  /** A first catalog download that failed is retried after 1, 2, 4 … s, at most this long apart. */
+  catalogRetryMaxMs: 60_000,
+};
+
+/** What the catalog brings; absent until the first catalog loads. */
 interface Loaded {
-  storage: EngineStorage;
   catalog: Catalog;
   scorer: TfScorer;
   backend: BackendReport;
@@ -42,22 +72,36 @@ interface Loaded {
   lifecycle: LifecycleModels | undefined;
 }
 
+interface Pending { event: CleanEvent; eventId: string | undefined }
+
 /**
  * The engine behind the worker. It does the IO around the pure core: it loads and caches, keeps
- * the catalog resident on the tfjs backend, queues writes, persists each profile the core
- * computes, and notifies the page. Calls made before `init` settles wait for it.
+ * the catalog resident on the tfjs backend, batches writes, persists each profile the core
+ * computes, and notifies the page. Storage that fails or is not consented to leaves it learning
+ * in memory; a catalog that fails on a first visit is retried while events are still recorded.
  */
 export class Engine implements EngineApi {
+  private options: EngineOptions | undefined;
   private loaded: Loaded | undefined;
-  /** Kept apart from `loaded` so close() releases it even when start-up failed after opening it. */
-  private storage: EngineStorage | undefined;
+  private storage: EngineStorage = new MemoryStorage();
+  private storageReason: string | undefined;
+  private consent: Consent = 'granted';
+  private tabs: TabCoordination | undefined;
+  private otherTabWrote = false;
   private profileState: Profile | undefined;
   private lifecycleError = 'no lifecycle parameters or purchase model were given to createLocalrec()';
+  private catalogError: string | undefined;
   private notify: ((e: EngineEvent) => void) | undefined;
+  private base: Promise<void> | undefined;
   private started: Promise<ReadyInfo> | undefined;
   private closed = false;
   private lastEvent: CleanEvent | undefined;
+  /** Page-given ids of recent events: a replay after a worker crash is recognised without a lookup per event. */
+  private knownIds = new Map<string, number>();
+  private batches = 0;
+  private lastWriteMs: number | undefined;
   private readonly writes = new WriteQueue();
+  private readonly batcher = new Batcher<Pending, TrackResult>((items) => this.writes.run(() => this.write(items)), STORAGE_SETTINGS.batchDelayMs, STORAGE_SETTINGS.batchMaxEvents);
 
   constructor(private readonly host: EngineHost) {}
 
@@ -67,35 +111,74 @@ export class Engine implements EngineApi {
 
   init(options: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo> {
     this.notify = notify;
+    this.options ??= options;
+    this.base ??= this.openBase(options);
     this.started ??= this.start(options, notify ? (progress) => notify({ type: 'progress', progress }) : undefined);
     return this.started;
   }
 
+  /** Storage and profile: enough to record events, with or without a catalog. */
+  private async openBase(options: EngineOptions): Promise<void> {
+    this.consent = options.consent ?? 'granted';
+    await this.useStorageFor(this.consent);
+    this.profileState = await this.readProfile(undefined);
+    this.knownIds = await this.storage.recentEventIds(STORAGE_SETTINGS.rememberedEventIds).catch(() => new Map<string, number>());
+    await this.prune();
+  }
+
   private async start(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo> {
     const t0 = performance.now();
-    const storage = await this.host.openStorage(options.dbName ?? 'localrec');
-    this.storage = storage;
-    const catalog = await loadCatalog(options.catalog, storage, this.host.fetch, onProgress);
-    const stored = await storage.loadProfile();
-    this.profileState = stored ? fitProfileToDim(stored, catalog.dim) : emptyProfile(catalog.dim, this.now());
+    await this.base;
+    let catalog: Catalog;
+    try {
+      catalog = await loadCatalog(options.catalog, this.storage, this.host.fetch, onProgress);
+    } catch (e) {
+      this.catalogError = message(e);
+      if (typeof options.catalog === 'string') void this.retryCatalog(options, onProgress);
+      throw e instanceof LocalrecError
+        ? new LocalrecError(e.code, `${e.message} No earlier catalog is cached on this device; localrec retries in the background and records events meanwhile.`, e.field)
+        : e;
+    }
+    const info = await this.loadAround(catalog, options, onProgress);
+    return { ...info, startupMs: Math.round(performance.now() - t0) };
+  }
+
+  /** Everything that needs the catalog: backend, scorer, bundle, lifecycle files. */
+  private async loadAround(catalog: Catalog, options: EngineOptions, onProgress?: (p: Progress) => void): Promise<Omit<ReadyInfo, 'startupMs'>> {
     const backend = await this.host.chooseBackend(catalog.items.length, catalog.dim, options.backend);
     const scorer = new TfScorer(catalog.dim);
     scorer.load(catalog.matrix, catalog.items.length);
-    // The catalog alone still ranks and predicts nothing: optional files that fail are reported, not fatal.
+    // The catalog alone still ranks: optional files that fail are reported, not fatal.
     const [sequence, lifecycle] = await Promise.allSettled([this.sequenceFor(options, catalog), this.lifecycleFor(options)]);
     this.loaded = {
-      storage, catalog, scorer, backend,
+      catalog, scorer, backend,
       sequence: sequence.status === 'fulfilled' ? sequence.value : undefined,
       lifecycle: lifecycle.status === 'fulfilled' ? lifecycle.value : undefined,
     };
+    this.catalogError = undefined;
     if (lifecycle.status === 'rejected') this.lifecycleError = message(lifecycle.reason);
+    this.profileState = fitProfileToDim(this.profileState!, catalog.dim);
     onProgress?.({ status: 'ready', version: catalog.version, items: catalog.items.length });
     return {
       catalogVersion: catalog.version, items: catalog.items.length, hashedItems: catalog.hashedItems,
-      backend, bundleItems: this.loaded.sequence?.matched ?? 0, startupMs: Math.round(performance.now() - t0),
+      backend, bundleItems: this.loaded.sequence?.matched ?? 0,
       ...(sequence.status === 'rejected' ? { bundleError: message(sequence.reason) } : {}),
       lifecycle: this.loaded.lifecycle ? { ready: true } : { ready: false, reason: this.lifecycleError },
+      storage: this.storageStatus(), consent: this.consent,
     };
+  }
+
+  private async retryCatalog(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<void> {
+    const sleep = this.host.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    for (let wait = 1000; !this.closed && !this.loaded; wait = Math.min(wait * 2, STORAGE_SETTINGS.catalogRetryMaxMs)) {
+      await sleep(wait);
+      if (this.closed) return;
+      try {
+        await this.loadAround(await loadCatalog(options.catalog, this.storage, this.host.fetch, onProgress), options, onProgress);
+      } catch (e) {
+        this.catalogError = message(e);
+      }
+    }
   }
 
   private async sequenceFor(options: EngineOptions, catalog: Catalog): Promise<CatalogSequenceRanker | undefined> {
@@ -107,91 +190,316 @@ export class Engine implements EngineApi {
     return loadLifecycle(options.lifecycle, options.purchaseModel, options.stageThresholds ?? {}, this.host.fetch);
   }
 
-  private async ready(): Promise<Loaded & { profile: Profile }> {
+  /** Points the engine at the storage consent allows: disk when granted (memory if disk fails), memory otherwise. */
+  private async useStorageFor(consent: Consent): Promise<void> {
+    const name = this.options?.dbName ?? 'localrec';
+    this.tabs?.close();
+    this.tabs = undefined;
+    if (consent === 'denied') {
+      await this.host.deleteStorage?.(name).catch(() => undefined);
+      this.switchToMemory('consent denied: nothing is stored');
+      return;
+    }
+    if (consent === 'pending') {
+      this.switchToMemory('consent pending: learning in memory only until it is granted');
+      return;
+    }
+    try {
+      this.storage = await this.host.openStorage(name);
+      this.storageReason = undefined;
+      this.tabs = this.host.tabs?.(name);
+      this.tabs?.onOtherTabWrote(() => { this.otherTabWrote = true; });
+    } catch (e) {
+      this.switchToMemory(`storage unavailable, learning in memory only: ${message(e)}`);
+    }
+  }
+
+  private switchToMemory(reason: string): void {
+    if (this.storage.mode !== 'memory') this.storage.close();
+    this.storage = new MemoryStorage();
+    this.storageReason = reason;
+  }
+
+  /**
+   * The stored profile, checked; an unreadable one is rebuilt from the event log (and if that
+   * cannot be read either, the shopper starts afresh rather than every call failing).
+   */
+  private async readProfile(fallback: Profile | undefined): Promise<Profile> {
+    const dim = this.loaded?.catalog.dim ?? fallback?.dim ?? this.profileState?.dim ?? 64;
+    let raw: unknown;
+    try {
+      raw = await this.storage.loadProfile();
+    } catch {
+      raw = null;
+    }
+    if (raw === undefined) return fallback ?? emptyProfile(dim, this.now());
+    const checked = checkProfile(raw);
+    if (checked) return fitProfileToDim(checked, dim);
+    try {
+      const log = await this.storage.readEvents();
+      return rebuildProfile(log.map((e) => e.event), dim, this.updateContext());
+    } catch {
+      return emptyProfile(dim, this.now());
+    }
+  }
+
+  private updateContext() {
+    return { catalog: this.loaded?.catalog, lifecycle: this.loaded?.lifecycle, now: this.now() };
+  }
+
+  private storageStatus(): ReadyInfo['storage'] {
+    return this.storageReason === undefined ? { mode: this.storage.mode } : { mode: this.storage.mode, reason: this.storageReason };
+  }
+
+  private async prune(): Promise<void> {
+    const S = STORAGE_SETTINGS;
+    const before = this.now() - (this.options?.retentionDays ?? S.retentionDays) * 86_400_000;
+    await this.storage.prune(before, this.options?.maxStoredEvents ?? S.maxStoredEvents).catch(() => 0);
+  }
+
+  private alive(): void {
     if (this.closed) throw new LocalrecError('destroyed', 'This localrec instance was destroyed; create a new one.');
-    if (!this.started) throw new LocalrecError('not_ready', 'Call init() before using the engine.');
-    await this.started;
-    return { ...this.loaded!, profile: this.profileState! };
+    if (!this.base) throw new LocalrecError('not_ready', 'Call init() before using the engine.');
   }
 
-  /** For readers: waits for queued writes, so a read sees every track() called before it. */
-  private async settled(): Promise<Loaded & { profile: Profile }> {
-    await this.ready();
+  /** The profile, once storage is open (the catalog may still be loading). */
+  private async profileNow(): Promise<Profile> {
+    this.alive();
+    await this.base;
     await this.writes.settled();
-    return this.ready();
+    if (this.otherTabWrote) {
+      this.otherTabWrote = false;
+      this.profileState = await this.readProfile(this.profileState);
+    }
+    return this.profileState!;
   }
 
-  async track(input: unknown): Promise<TrackResult> {
+  /** The catalog and what comes with it; `not_ready` while a first catalog is still being fetched. */
+  private async withCatalog(): Promise<Loaded> {
+    this.alive();
+    await this.started?.catch(() => undefined);
+    if (!this.loaded) throw new LocalrecError('not_ready', `The catalog is not loaded yet (${this.catalogError ?? 'loading'}); localrec keeps retrying.`);
+    return this.loaded;
+  }
+
+  async track(input: unknown, meta?: TrackMeta): Promise<TrackResult> {
+    this.alive();
     const event = validateEvent(input, this.now());
-    return this.writes.run(async (): Promise<TrackResult> => {
-      const { storage, catalog, lifecycle, profile } = await this.ready();
-      if (isDuplicate(this.lastEvent, event)) return { stored: false, reason: 'duplicate' };
-      const { profile: next, stageChange } = updateProfile(profile, event, { catalog, lifecycle, now: this.now() });
-      // Swapped in only once stored: a failed write leaves memory and disk as they were.
-      const id = await storage.appendEvent(event, next);
-      this.profileState = next;
-      this.lastEvent = event;
-      if (stageChange) this.notify?.({ type: 'stage', ...stageChange });
-      return { stored: true, id };
-    });
+    const eventId = typeof meta?.eventId === 'string' && meta.eventId.length <= 128 ? meta.eventId : undefined;
+    await this.base;
+    return this.batcher.add({ event, eventId });
+  }
+
+  async trackMany(calls: unknown): Promise<TrackOutcome[]> {
+    if (!Array.isArray(calls)) throw new LocalrecError('invalid_argument', 'trackMany() takes an array of { event, meta }.', 'calls');
+    return Promise.all(calls.map(async (call: unknown): Promise<TrackOutcome> => {
+      try {
+        const { event, meta } = (typeof call === 'object' && call !== null ? call : {}) as { event?: unknown; meta?: TrackMeta };
+        return { ok: await this.track(event, meta) };
+      } catch (e) {
+        const err = e instanceof LocalrecError ? e : new LocalrecError('invalid_event', message(e));
+        return { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+      }
+    }));
+  }
+
+  /** Learns a batch of events and writes them, with the profile they produce, in one transaction. */
+  private async write(batch: Pending[]): Promise<TrackResult[]> {
+    if (this.consent === 'denied') return batch.map(() => ({ stored: false, reason: 'consent_denied' }));
+    const t0 = performance.now();
+    const run = async () => {
+      const storage = this.storage;
+      // Inside the lock, the stored profile is the truth: another tab may have written since.
+      const base = this.tabs ? await this.readProfile(this.profileState) : this.profileState!;
+      const draft = structuredClone(base);
+      const known = this.knownIds;
+      const inBatch = new Map<string, number>();
+      const ctx = this.updateContext();
+      const results: (TrackResult | number)[] = [];
+      const toStore: NewEvent[] = [];
+      const stages: StageChange[] = [];
+      let last = this.lastEvent;
+      for (const { event, eventId } of batch) {
+        const replayed = eventId === undefined ? undefined : known.get(eventId);
+        const sameBatch = eventId === undefined ? undefined : inBatch.get(eventId);
+        if (replayed !== undefined) {
+          results.push({ stored: true, id: replayed, durable: storage.mode === 'indexeddb' });
+        } else if (sameBatch !== undefined) {
+          results.push(sameBatch);
+        } else if (isDuplicate(last, event) || isRepeatPurchase(draft, event)) {
+          results.push({ stored: false, reason: 'duplicate' });
+        } else {
+          const change = applyUpdate(draft, event, ctx);
+          if (change) stages.push(change);
+          if (eventId !== undefined) inBatch.set(eventId, toStore.length);
+          results.push(toStore.length);
+          toStore.push(eventId === undefined ? { event: storedForm(event) } : { event: storedForm(event), eventId });
+          last = event;
+        }
+      }
+      const ids = await this.persist(toStore, draft);
+      this.remember(toStore, ids);
+      this.profileState = draft;
+      this.lastEvent = last;
+      if (toStore.length) this.tabs?.announce();
+      for (const s of stages) this.notify?.({ type: 'stage', ...s });
+      const durable = this.storage.mode === 'indexeddb';
+      return results.map((r): TrackResult => (typeof r === 'number' ? { stored: true, id: ids[r]!, durable } : r));
+    };
+    const out = await (this.tabs ? this.tabs.withLock(run) : run());
+    this.lastWriteMs = Math.round((performance.now() - t0) * 100) / 100;
+    if (++this.batches % STORAGE_SETTINGS.pruneEveryBatches === 0) await this.prune();
+    return out;
+  }
+
+  private remember(stored: NewEvent[], ids: number[]): void {
+    stored.forEach((e, i) => { if (e.eventId !== undefined) this.knownIds.set(e.eventId, ids[i]!); });
+    let excess = this.knownIds.size - STORAGE_SETTINGS.rememberedEventIds;
+    for (const id of this.knownIds.keys()) {
+      if (excess-- <= 0) break;
+      this.knownIds.delete(id);
+    }
+  }
+
+  /** Writes; when the disk refuses (quota, a broken database), keeps learning in memory instead. */
+  private async persist(events: NewEvent[], profile: Profile): Promise<number[]> {
+    try {
+      return await this.storage.appendEvents(events, profile);
+    } catch (e) {
+      if (this.storage.mode === 'memory') throw e;
+      this.switchToMemory(`writes failed, learning in memory only: ${message(e)}`);
+      return this.storage.appendEvents(events, profile);
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.batcher.flush();
+    await this.writes.settled();
+  }
+
+  async ping(): Promise<'pong'> {
+    return 'pong';
   }
 
   async recommend(input: unknown): Promise<RecommendResult> {
     const request = validateRequest(input);
-    const { catalog, profile, scorer, sequence, backend } = await this.settled();
+    const { catalog, scorer, sequence, backend } = await this.withCatalog();
+    const profile = this.consent === 'denied' ? emptyProfile(catalog.dim, this.now()) : await this.profileNow();
     const t0 = performance.now();
     const now = this.now();
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now, request.context);
     const similarity = q ? await scorer.score(q, request.candidates ? candidates : undefined) : new Float32Array(candidates.length);
-    const ctx = { catalog, profile, request, now, sequence: sequence?.scoresFor(profile) };
-    const items = rank(ctx, candidates, similarity);
+    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile) }, candidates, similarity);
     return { items, backend: backend.name, tookMs: Math.round((performance.now() - t0) * 100) / 100 };
   }
 
   async predict(): Promise<Prediction> {
-    const { profile, lifecycle } = await this.settled();
+    const profile = await this.profileNow();
+    const { lifecycle } = await this.withCatalog();
     if (!lifecycle) throw new LocalrecError('not_ready', `predict() is unavailable: ${this.lifecycleError}.`);
     return predict(profile, lifecycle, this.now());
   }
 
   async profile(): Promise<ProfileSnapshot> {
-    const { storage, profile } = await this.settled();
-    return this.snapshot(profile, await storage.countEvents());
+    const profile = await this.profileNow();
+    const { catalog } = await this.withCatalog();
+    return this.snapshot(profile, catalog, await this.storage.countEvents().catch(() => 0));
   }
 
-  private snapshot(p: Profile, storedEvents: number): ProfileSnapshot {
-    const { catalog, lifecycle } = this.loaded!;
+  private snapshot(p: Profile, catalog: Catalog, storedEvents: number): ProfileSnapshot {
+    const lifecycle = this.loaded?.lifecycle;
     const now = this.now();
     return { ...readableProfile(p, catalog, storedEvents, now), lifecycle: lifecycle ? predict(p, lifecycle, now) : null };
   }
 
   async removeInterest(input: unknown): Promise<ProfileSnapshot> {
     const interest = parseInterest(input);
+    await this.profileNow();
+    const { catalog } = await this.withCatalog();
     return this.writes.run(async () => {
-      const { storage, profile } = await this.ready();
-      const next = suppressInterest(structuredClone(profile), interest);
-      await storage.saveProfile(next);
+      const next = suppressInterest(structuredClone(this.profileState!), interest);
+      await this.persist([], next);
       this.profileState = next;
-      return this.snapshot(next, await storage.countEvents());
+      this.tabs?.announce();
+      return this.snapshot(next, catalog, await this.storage.countEvents().catch(() => 0));
     });
   }
 
-  async forget(): Promise<void> {
+  async setConsent(input: unknown): Promise<Diagnostics> {
+    if (input !== 'granted' && input !== 'denied' && input !== 'pending') {
+      throw new LocalrecError('invalid_argument', 'setConsent() takes "granted", "denied" or "pending".', 'consent');
+    }
+    await this.profileNow();
+    await this.batcher.flush();
     return this.writes.run(async () => {
-      const { storage, catalog } = await this.ready();
-      await storage.clear();
-      this.profileState = emptyProfile(catalog.dim, this.now());
-      this.lastEvent = undefined;
+      const from = this.consent;
+      if (from === input) return this.diagnosticsNow();
+      const memory = this.storage.mode === 'memory' ? await this.storage.readEvents() : [];
+      this.consent = input;
+      if (input === 'denied') this.storage.close();
+      await this.useStorageFor(input);
+      if (input === 'denied') {
+        this.profileState = emptyProfile(this.profileState!.dim, this.now());
+        this.lastEvent = undefined;
+        this.knownIds.clear();
+      } else if (input === 'granted' && from === 'pending' && this.storage.mode === 'indexeddb') {
+        // What was learned while consent was pending is kept now that it may be.
+        await this.persist(memory.map(({ event, eventId }) => (eventId === undefined ? { event } : { event, eventId })), this.profileState!);
+      }
+      return this.diagnosticsNow();
     });
+  }
+
+  async exportData(): Promise<ExportedData> {
+    const profile = await this.profileNow();
+    const events = await this.storage.readEvents();
+    const readable = this.loaded ? readableProfile(profile, this.loaded.catalog, events.length, this.now()) : null;
+    return {
+      format: 'localrec-export', exportedAt: new Date(this.now()).toISOString(), consent: this.consent, storage: this.storageStatus(),
+      profile: JSON.parse(JSON.stringify(profile, (_k, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v))) as Record<string, unknown>,
+      readable, events: events.map((e) => ({ id: e.id, ...e.event })),
+    };
+  }
+
+  async forget(): Promise<void> {
+    await this.profileNow();
+    await this.batcher.flush();
+    return this.writes.run(async () => {
+      // The database goes with its key and every cache; a fresh one (and key) is opened for what comes next.
+      await this.storage.destroy();
+      await this.useStorageFor(this.consent);
+      this.profileState = emptyProfile(this.loaded?.catalog.dim ?? this.profileState!.dim, this.now());
+      this.lastEvent = undefined;
+      this.knownIds.clear();
+      this.tabs?.announce();
+    });
+  }
+
+  async diagnostics(): Promise<Diagnostics> {
+    this.alive();
+    await this.base;
+    return this.diagnosticsNow();
+  }
+
+  private diagnosticsNow(): Diagnostics {
+    const out: Diagnostics = {
+      storage: this.storageStatus(), consent: this.consent, batchesWritten: this.batches,
+      catalog: this.loaded ? { version: this.loaded.catalog.version } : { version: null, ...(this.catalogError ? { error: this.catalogError } : {}) },
+      tabsCoordinated: this.tabs !== undefined,
+    };
+    if (this.lastWriteMs !== undefined) out.lastWriteMs = this.lastWriteMs;
+    return out;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.batcher.flush().catch(() => undefined);
     await this.writes.settled();
     this.closed = true;
     this.loaded?.scorer.dispose();
-    this.storage?.close();
+    this.tabs?.close();
+    this.storage.close();
   }
 }
 

@@ -4,11 +4,13 @@
  * (fetch, the measured tfjs backend). Everything else lives in engine.ts so Node tests can run it.
  */
 import { expose, transferHandlers } from 'comlink';
+import { deleteDB } from 'idb';
 import { installErrorTransfer } from '../src/protocol';
 import { chooseBackend } from './backends';
 import { Engine } from './engine';
 import { loadBundle } from './bundle-loader';
 import { IdbStorage } from './idb-storage';
+import { browserTabs } from './tabs';
 
 installErrorTransfer(transferHandlers);
 
@@ -16,6 +18,8 @@ const engine = new Engine({
   chooseBackend,
   fetch: (url) => fetch(url),
   openStorage: (name) => IdbStorage.open(name),
+  deleteStorage: (name) => deleteDB(name),
+  tabs: browserTabs,
   loadBundle: (url, catalog) => loadBundle(url, catalog, (u) => fetch(u)),
 });
 

@@ -1,33 +1,53 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CatalogJson } from '../src/core/catalog';
 import { LocalrecError } from '../src/core/errors';
 import type { CleanEvent } from '../src/core/events';
 import type { Profile } from '../src/core/profile/state';
-import type { EngineStorage, StoredCatalog } from './storage';
+import { newStorageKey, Sealer, type Sealed } from './sealer';
+import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
 
 /**
  * The engine's IndexedDB schema. Bump SCHEMA_VERSION and add a step to `upgrade` for every
  * change; never edit a past step, so any stored database can be brought forward.
+ * - 1: `events` (one plain record per event), `profile`, `catalogs`, `meta`.
+ * - 2: events are kept sealed, one record per written batch, in `chunks`; the profile is sealed;
+ *   the key is in `meta`. Plain version-1 data is sealed by `sealLegacy` after opening.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-interface StoredEvent { id?: number; event: CleanEvent }
+/** How long forget() waits for other tabs to let go of the database before going on (it is already empty). */
+const DELETE_WAIT_MS = 3000;
+
+/** One written batch of events, sealed; times and page-given ids stay readable for retention and replays. */
+interface Chunk { id?: number; first: number; last: number; numbers: number[]; eventIds: string[]; sealed: Sealed }
 
 interface LocalrecDB extends DBSchema {
-  events: { key: number; value: StoredEvent; indexes: { time: number } };
-  profile: { key: 'current'; value: Profile };
+  events: { key: number; value: { id?: number; event: CleanEvent }; indexes: { time: number } };
+  chunks: { key: number; value: Chunk; indexes: { last: number } };
+  profile: { key: 'current'; value: Sealed | Profile };
   catalogs: { key: string; value: StoredCatalog };
-  /** Small settings: which catalog version each source last resolved to. */
-  meta: { key: string; value: string };
+  /** Small settings: catalog version per source, the key, the event counter. */
+  meta: { key: string; value: string | number | CryptoKey };
 }
 
-/** The engine's storage in the browser: IndexedDB through idb. */
+/** The engine's storage in the browser: IndexedDB through idb, sealed with a WebCrypto key. */
 export class IdbStorage implements EngineStorage {
-  private constructor(private readonly db: IDBPDatabase<LocalrecDB>) {}
+  readonly mode = 'indexeddb';
 
+  private constructor(private readonly db: IDBPDatabase<LocalrecDB>, private readonly sealer: Sealer, private readonly name: string) {}
+
+  /**
+   * Opens (creating or upgrading) the database. A database from a newer SDK (a rollback) throws
+   * `storage_failed` naming the versions, so the engine can fall back to memory.
+   */
   static async open(name: string): Promise<IdbStorage> {
+    if (typeof crypto === 'undefined' || !crypto.subtle) {
+      // WebCrypto exists only in secure contexts: on a plain-http page nothing could be sealed.
+      throw new LocalrecError('storage_failed', 'This page is not served over https, so WebCrypto cannot seal what is stored; nothing is written to disk.');
+    }
+    let db: IDBPDatabase<LocalrecDB>;
     try {
-      const db = await openDB<LocalrecDB>(name, SCHEMA_VERSION, {
+      db = await openDB<LocalrecDB>(name, SCHEMA_VERSION, {
         upgrade(db, oldVersion) {
           if (oldVersion < 1) {
             const events = db.createObjectStore('events', { keyPath: 'id', autoIncrement: true });
@@ -36,40 +56,137 @@ export class IdbStorage implements EngineStorage {
             db.createObjectStore('catalogs', { keyPath: 'version' });
             db.createObjectStore('meta');
           }
+          if (oldVersion < 2) {
+            const chunks = db.createObjectStore('chunks', { keyPath: 'id', autoIncrement: true });
+            chunks.createIndex('last', 'last');
+          }
+        },
+        blocking() {
+          // Another tab upgrades the schema: let it, this connection re-opens on its next start.
+          db.close();
         },
       });
-      return new IdbStorage(db);
     } catch (e) {
-      throw storageError('open the database', e);
+      const newer = e instanceof Error && e.name === 'VersionError';
+      throw storageError(newer ? `open the database: it was written by a newer localrec (schema above ${SCHEMA_VERSION})` : 'open the database', e);
+    }
+    try {
+      const storage = new IdbStorage(db, new Sealer(await keyOf(db)), name);
+      await storage.sealLegacy();
+      return storage;
+    } catch (e) {
+      db.close();
+      throw e instanceof LocalrecError ? e : storageError('prepare the database', e);
     }
   }
 
-  async loadProfile(): Promise<Profile | undefined> {
-    return this.guard('read the profile', () => this.db.get('profile', 'current'));
+  async loadProfile(): Promise<unknown> {
+    return this.guard('read the profile', async () => {
+      const stored = await this.db.get('profile', 'current');
+      return isSealed(stored) ? this.sealer.open(stored) : stored;
+    });
   }
 
-  async appendEvent(event: CleanEvent, profile: Profile): Promise<number> {
-    return this.guard('store the event', async () => {
-      const tx = this.db.transaction(['events', 'profile'], 'readwrite');
-      const id = await tx.objectStore('events').add({ event });
-      await tx.objectStore('profile').put(profile, 'current');
+  async appendEvents(events: readonly NewEvent[], profile: Profile): Promise<number[]> {
+    if (events.length === 0) {
+      await this.saveProfile(profile);
+      return [];
+    }
+    const [sealedEvents, sealedProfile] = await Promise.all([this.sealer.seal(events.map((e) => e.event)), this.sealer.seal(profile)]);
+    const write = async () => {
+      const tx = this.db.transaction(['chunks', 'profile', 'meta'], 'readwrite');
+      const meta = tx.objectStore('meta');
+      const first = Number((await meta.get('nextEvent')) ?? 1);
+      const numbers = events.map((_, i) => first + i);
+      const times = events.map((e) => e.event.time);
+      await tx.objectStore('chunks').add({
+        first: Math.min(...times), last: Math.max(...times), numbers,
+        eventIds: events.every((e) => e.eventId !== undefined) ? events.map((e) => e.eventId!) : [], sealed: sealedEvents,
+      });
+      await meta.put(first + events.length, 'nextEvent');
+      await tx.objectStore('profile').put(sealedProfile, 'current');
       await tx.done;
-      return id;
+      return numbers;
+    };
+    try {
+      return await write();
+    } catch (e) {
+      if (!isQuota(e)) throw storageError('store the events', e);
+    }
+    // Full: the oldest half of the raw log goes (the profile keeps what it taught), then one retry.
+    await this.dropOldestChunks(0.5);
+    return this.guard('store the events (the storage quota is exhausted)', write);
+  }
+
+  async recentEventIds(limit: number): Promise<Map<string, number>> {
+    return this.guard('read recent event ids', async () => {
+      const out = new Map<string, number>();
+      let cursor = await this.db.transaction('chunks').store.openCursor(null, 'prev');
+      for (let seen = 0; cursor && seen < limit; cursor = await cursor.continue()) {
+        const { numbers, eventIds } = cursor.value;
+        // Ids are recorded per event when every event of the batch had one (the facade gives them all one).
+        if (numbers.length === eventIds.length) eventIds.forEach((id, i) => out.set(id, numbers[i]!));
+        seen += numbers.length;
+      }
+      return out;
     });
   }
 
   async saveProfile(profile: Profile): Promise<void> {
-    await this.guard('store the profile', () => this.db.put('profile', profile, 'current'));
+    const sealed = await this.sealer.seal(profile);
+    await this.guard('store the profile', () => this.db.put('profile', sealed, 'current'));
   }
 
   async countEvents(): Promise<number> {
-    return this.guard('count events', () => this.db.count('events'));
+    return this.guard('count events', async () => {
+      let n = 0;
+      let cursor = await this.db.transaction('chunks').store.openCursor();
+      while (cursor) {
+        n += cursor.value.numbers.length;
+        cursor = await cursor.continue();
+      }
+      return n;
+    });
+  }
+
+  async readEvents(): Promise<StoredEvent[]> {
+    return this.guard('read the event log', async () => {
+      const out: StoredEvent[] = [];
+      for (const chunk of await this.db.getAll('chunks')) {
+        const events = (await this.sealer.open(chunk.sealed)) as CleanEvent[];
+        const withIds = chunk.numbers.length === chunk.eventIds.length;
+        events.forEach((event, i) => {
+          const stored: StoredEvent = { id: chunk.numbers[i]!, event };
+          if (withIds) stored.eventId = chunk.eventIds[i]!;
+          out.push(stored);
+        });
+      }
+      return out;
+    });
+  }
+
+  async prune(before: number, keep: number): Promise<number> {
+    return this.guard('age out old events', async () => {
+      const tx = this.db.transaction('chunks', 'readwrite');
+      const chunks = await tx.store.getAll();
+      let total = chunks.reduce((s, c) => s + c.numbers.length, 0);
+      let dropped = 0;
+      // Whole batches go: a batch is kept while any of its events is within the limits.
+      for (const c of chunks) {
+        if (c.last >= before && total - c.numbers.length < keep) break;
+        await tx.store.delete(c.id!);
+        total -= c.numbers.length;
+        dropped += c.numbers.length;
+      }
+      await tx.done;
+      return dropped;
+    });
   }
 
   async cachedCatalog(source: string): Promise<StoredCatalog | undefined> {
     return this.guard('read the catalog cache', async () => {
       const version = await this.db.get('meta', `catalog:${source}`);
-      return version === undefined ? undefined : this.db.get('catalogs', version);
+      return typeof version === 'string' ? this.db.get('catalogs', version) : undefined;
     });
   }
 
@@ -84,25 +201,72 @@ export class IdbStorage implements EngineStorage {
     });
   }
 
-  async clear(): Promise<void> {
+  async destroy(): Promise<void> {
+    // Emptied first, so the data is gone even if another tab's open connection holds up the deletion.
     await this.guard('clear the database', async () => {
-      const tx = this.db.transaction(['events', 'profile', 'catalogs', 'meta'], 'readwrite');
-      await Promise.all([tx.objectStore('events').clear(), tx.objectStore('profile').clear(), tx.objectStore('catalogs').clear(), tx.objectStore('meta').clear()]);
+      const names = ['events', 'chunks', 'profile', 'catalogs', 'meta'] as const;
+      const tx = this.db.transaction(names, 'readwrite');
+      await Promise.all(names.map((n) => tx.objectStore(n).clear()));
       await tx.done;
     });
+    this.db.close();
+    const deleted = deleteDB(this.name).catch(() => undefined);
+    await Promise.race([deleted, new Promise((r) => setTimeout(r, DELETE_WAIT_MS))]);
   }
 
   close(): void {
     this.db.close();
   }
 
+  /** Seals plain events and profile left by schema 1, in one step. */
+  private async sealLegacy(): Promise<void> {
+    const [events, profile] = await Promise.all([this.db.getAll('events'), this.db.get('profile', 'current')]);
+    if (events.length === 0 && (profile === undefined || isSealed(profile))) return;
+    const plainProfile = profile !== undefined && !isSealed(profile) ? await this.sealer.seal(profile) : undefined;
+    const chunk = events.length ? await this.sealer.seal(events.map((e) => e.event)) : undefined;
+    const tx = this.db.transaction(['events', 'chunks', 'profile', 'meta'], 'readwrite');
+    if (chunk) {
+      const times = events.map((e) => e.event.time);
+      await tx.objectStore('chunks').add({ first: Math.min(...times), last: Math.max(...times), numbers: events.map((e) => e.id!), eventIds: [], sealed: chunk });
+      await tx.objectStore('meta').put(Math.max(...events.map((e) => e.id!)) + 1, 'nextEvent');
+      await tx.objectStore('events').clear();
+    }
+    if (plainProfile) await tx.objectStore('profile').put(plainProfile, 'current');
+    await tx.done;
+  }
+
+  private async dropOldestChunks(share: number): Promise<void> {
+    await this.guard('make room', async () => {
+      const tx = this.db.transaction('chunks', 'readwrite');
+      const keys = await tx.store.getAllKeys();
+      for (const key of keys.slice(0, Math.max(1, Math.ceil(keys.length * share)))) await tx.store.delete(key);
+      await tx.done;
+    });
+  }
+
   private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      throw storageError(what, e);
+      throw e instanceof LocalrecError ? e : storageError(what, e);
     }
   }
+}
+
+async function keyOf(db: IDBPDatabase<LocalrecDB>): Promise<CryptoKey> {
+  const stored = await db.get('meta', 'key');
+  if (typeof stored === 'object' && stored !== null && (stored as CryptoKey).type === 'secret') return stored as CryptoKey;
+  const key = await newStorageKey();
+  await db.put('meta', key, 'key');
+  return key;
+}
+
+function isSealed(v: unknown): v is Sealed {
+  return typeof v === 'object' && v !== null && (v as Sealed).iv instanceof Uint8Array && (v as Sealed).data instanceof ArrayBuffer;
+}
+
+function isQuota(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'QuotaExceededError' || /quota/i.test(e.message));
 }
 
 function storageError(what: string, e: unknown): LocalrecError {

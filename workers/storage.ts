@@ -5,22 +5,42 @@ import type { Profile } from '../src/core/profile/state';
 /** A catalog as cached for offline starts. */
 export interface StoredCatalog { version: string; source: string; storedAt: number; json: CatalogJson }
 
+/** An event as kept in the raw log, with its number and the id the page gave it (for replays). */
+export interface StoredEvent { id: number; eventId?: string; event: CleanEvent }
+
+/** An event to append: the id the page gave it, when it gave one. */
+export interface NewEvent { eventId?: string; event: CleanEvent }
+
+/** Where what the engine learns is kept: on disk, or in memory only (consent pending, storage unavailable). */
+export type StorageMode = 'indexeddb' | 'memory';
+
 /**
  * Where the engine keeps what it must not lose. Every method either completes or rejects with
  * `LocalrecError('storage_failed')` and changes nothing. IndexedDB in the browser
- * (idb-storage.ts); any other store (memory, a native bridge) implements the same and is handed
- * to the engine through `EngineHost.openStorage`.
+ * (idb-storage.ts), memory otherwise (memory-storage.ts); any other store implements the same
+ * and is handed to the engine through `EngineHost.openStorage`.
  */
 export interface EngineStorage {
-  loadProfile(): Promise<Profile | undefined>;
-  /** Stores the event and the profile it produced together: both land or neither. */
-  appendEvent(event: CleanEvent, profile: Profile): Promise<number>;
+  readonly mode: StorageMode;
+  /** The stored profile as found: the engine checks its shape (it may be old or damaged). */
+  loadProfile(): Promise<unknown>;
+  /** Appends events and stores the profile they produced, together: all land or none. Returns their numbers. */
+  appendEvents(events: readonly NewEvent[], profile: Profile): Promise<number[]>;
+  /**
+   * The page-given ids of the most recent `limit` stored events, with their numbers: what a
+   * facade replaying after a worker crash may send again.
+   */
+  recentEventIds(limit: number): Promise<Map<string, number>>;
   saveProfile(profile: Profile): Promise<void>;
   countEvents(): Promise<number>;
+  /** The raw event log, oldest first. */
+  readEvents(): Promise<StoredEvent[]>;
+  /** Ages out raw events older than `before` (epoch ms) and all but the newest `keep`; returns how many went. */
+  prune(before: number, keep: number): Promise<number>;
   cachedCatalog(source: string): Promise<StoredCatalog | undefined>;
   /** Caches a validated catalog under its version and drops other versions of the same source. */
   cacheCatalog(source: string, json: CatalogJson): Promise<void>;
-  /** Wipes everything stored about the shopper and the caches. */
-  clear(): Promise<void>;
+  /** Deletes everything: events, profile, caches, and the storage itself with its key. The instance is closed after. */
+  destroy(): Promise<void>;
   close(): void;
 }

@@ -6,16 +6,17 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { expose, finalizer, type Endpoint } from 'comlink';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalrecError } from '../core/errors';
 import type {
-  EngineApi, EngineEvent, EngineOptions, Prediction, ReadyInfo, RecommendResult, TrackResult,
+  EngineApi, EngineEvent, EngineOptions, Prediction, ReadyInfo, RecommendResult, TrackCall, TrackMeta, TrackOutcome, TrackResult,
 } from '../protocol';
 import { createLocalrecWith, type LocalrecOptions } from './localrec';
+import { MAX_RESTARTS, TICK_MS } from './supervisor';
 
 const READY: ReadyInfo = {
   catalogVersion: 'test-1', items: 8, hashedItems: 8, backend: { name: 'cpu', measured: [] }, bundleItems: 0,
-  lifecycle: { ready: true }, startupMs: 3,
+  lifecycle: { ready: true }, storage: { mode: 'indexeddb' }, consent: 'granted', startupMs: 3,
 };
 
 const PREDICTION: Prediction = {
@@ -28,9 +29,14 @@ const notUsed = (): Promise<never> => Promise.reject(new Error('not used by thes
 
 /** Records what reaches the worker side; `emit` plays the engine telling the page something. */
 class FakeEngine implements EngineApi {
-  readonly received = { init: [] as EngineOptions[], track: [] as unknown[], recommend: [] as unknown[] };
+  readonly received = {
+    init: [] as EngineOptions[], track: [] as unknown[], meta: [] as (TrackMeta | undefined)[], batches: [] as number[], recommend: [] as unknown[],
+  };
   closed = 0;
+  flushed = 0;
   released = false;
+  /** Tracks after this many are taken in but never answered, as by a worker about to die. */
+  answeredTracks = Infinity;
   private notify: ((e: EngineEvent) => void) | undefined;
 
   async init(options: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo> {
@@ -39,16 +45,35 @@ class FakeEngine implements EngineApi {
     await this.emit({ type: 'progress', progress: { status: 'download', url: '/catalog.json' } });
     return READY;
   }
-  async track(event: unknown): Promise<TrackResult> {
+  async track(event: unknown, meta?: TrackMeta): Promise<TrackResult> {
     this.received.track.push(event);
-    return { stored: true, id: this.received.track.length };
+    this.received.meta.push(meta);
+    if (this.received.track.length > this.answeredTracks) return new Promise(() => undefined);
+    return { stored: true, id: this.received.track.length, durable: true };
   }
   async recommend(request: unknown): Promise<RecommendResult> {
     this.received.recommend.push(request);
     return { items: [], backend: 'cpu', tookMs: 1 };
   }
+  /** As the engine does it: each call settles on its own, the batch answers once all have. */
+  async trackMany(calls: TrackCall[]): Promise<TrackOutcome[]> {
+    this.received.batches.push(calls.length);
+    return Promise.all(calls.map((c) => this.track(c.event, c.meta).then(
+      (ok): TrackOutcome => ({ ok }),
+      (e: LocalrecError): TrackOutcome => ({ error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } }),
+    )));
+  }
+  async flush(): Promise<void> {
+    this.flushed++;
+  }
+  async ping(): Promise<'pong'> {
+    return 'pong';
+  }
   profile = notUsed;
   predict = notUsed;
+  setConsent = notUsed;
+  exportData = notUsed;
+  diagnostics = notUsed;
   removeInterest = notUsed;
   forget = notUsed;
   async close(): Promise<void> {
@@ -66,25 +91,67 @@ class FakeEngine implements EngineApi {
 }
 
 const ports: MessagePort[] = [];
+beforeEach(() => {
+  // Only the heartbeat's clock is faked: messages still cross the channel in real time.
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+});
 afterEach(() => {
+  vi.useRealTimers();
   for (const port of ports.splice(0)) port.close();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
-/** A port that stands in for the engine Worker, with the fake engine on its other end. */
+/**
+ * A port that stands in for the engine Worker, with the fake engine on its other end. `kill()`
+ * silences it as terminate() or a crash would (no event at all); `raise()` dispatches a Worker event.
+ */
 function connect(engine: FakeEngine) {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   // Node's ports are EventTargets at run time, but their typings only describe the EventEmitter side.
   expose(engine, port2 as unknown as Endpoint);
   const terminate = vi.fn();
-  return { worker: Object.assign(port1, { terminate }) as unknown as Worker, terminate };
+  return {
+    worker: Object.assign(port1, { terminate }) as unknown as Worker,
+    terminate,
+    kill: () => port2.close(),
+    raise: (type: 'error' | 'messageerror') => (port1 as unknown as EventTarget).dispatchEvent(new Event(type)),
+  };
 }
 
 function start(engine: FakeEngine, options: Partial<LocalrecOptions> = {}) {
   const { worker, terminate } = connect(engine);
   return { rec: createLocalrecWith(() => worker, { catalog: '/catalog.json', ...options }), terminate };
 }
+
+/** A createWorker that starts a fresh fake engine each time, keeping each one's handles. */
+function workerFactory(make: (n: number) => FakeEngine = () => new FakeEngine()) {
+  const started: ReturnType<typeof connect>[] = [];
+  const engines: FakeEngine[] = [];
+  const createWorker = () => {
+    const engine = make(engines.length);
+    engines.push(engine);
+    const handles = connect(engine);
+    started.push(handles);
+    return handles.worker;
+  };
+  return { createWorker, started, engines };
+}
+
+/** Lets messages in flight arrive (they travel on real time). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** Advances the heartbeat one period at a time, letting pings and answers cross between periods. */
+async function heartbeats(ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += TICK_MS) {
+    await vi.advanceTimersByTimeAsync(TICK_MS);
+    await settle();
+  }
+}
+
+const codeOf = (outcome: PromiseSettledResult<unknown>) =>
+  outcome.status === 'rejected' && outcome.reason instanceof LocalrecError ? outcome.reason.code : outcome.status;
 
 describe('createLocalrecWith (page-side facade)', () => {
   it('delivers a LocalrecError thrown in the engine as a LocalrecError with its code and field', async () => {
@@ -121,6 +188,38 @@ describe('createLocalrecWith (page-side facade)', () => {
       { type: 'view', itemId: '85123A', time: 1_700_000_000_000 },
       { type: 'add_to_cart', itemId: '85123A', quantity: 1, time: 1_600_000_000_000 },
     ]);
+  });
+
+  it('sends the tracks of one task as one message, before a read made after them', async () => {
+    const engine = new (class extends FakeEngine {
+      readonly order: string[] = [];
+      override async track(event: unknown, meta?: TrackMeta): Promise<TrackResult> {
+        this.order.push('track');
+        return super.track(event, meta);
+      }
+      override async recommend(request: unknown): Promise<RecommendResult> {
+        this.order.push('recommend');
+        return super.recommend(request);
+      }
+    })();
+    const { rec } = start(engine);
+    const tracked = [rec.track({ type: 'view', itemId: 'a' }), rec.track({ type: 'click', itemId: 'b' })];
+    await rec.recommend();
+    await Promise.all([...tracked, rec.track({ type: 'view', itemId: 'c' })]);
+    expect(engine.order).toEqual(['track', 'track', 'recommend', 'track']);
+    expect(engine.received.batches).toEqual([2, 1]);
+  });
+
+  it('keeps an event that cannot be sent from failing the others of its task', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    const outcomes = await Promise.allSettled([
+      rec.track({ type: 'view', itemId: 'a' }),
+      rec.track({ type: 'view', itemId: 'b', extra: () => 1 } as never),
+      rec.track({ type: 'view', itemId: 'c' }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(engine.received.track.map((e) => (e as { itemId: string }).itemId)).toEqual(['a', 'c']);
   });
 
   it('asks for 10 items unless told otherwise and passes the rest of the request on', async () => {
@@ -175,8 +274,7 @@ describe('createLocalrecWith (page-side facade)', () => {
       rec.track({ type: 'view', itemId: '85123A' }), rec.recommend(), rec.profile(), rec.predict(),
       rec.removeInterest('brand:Regency'), rec.forget(),
     ]);
-    const codes = calls.map((c) => (c.status === 'rejected' && c.reason instanceof LocalrecError ? c.reason.code : c.status));
-    expect(codes).toEqual(['destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed']);
+    expect(calls.map(codeOf)).toEqual(['destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed']);
   });
 
   it('keeps an engine that fails to start from raising an unhandled rejection; ready() reports the failure', async () => {
@@ -201,5 +299,145 @@ describe('createLocalrecWith (page-side facade)', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('worker supervision', () => {
+  it('rejects ready(), track() and recommend() with worker_failed when the worker cannot load its script, and does not restart it', async () => {
+    const { createWorker, started } = workerFactory();
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json' });
+    // A 404 or a CSP refusal: the Worker fires a plain `error` event before anything answers.
+    started[0]!.kill();
+    started[0]!.raise('error');
+    const calls = await Promise.allSettled([rec.ready(), rec.track({ type: 'view', itemId: 'a' }), rec.recommend()]);
+    expect(calls.map(codeOf)).toEqual(['worker_failed', 'worker_failed', 'worker_failed']);
+    expect((calls[0] as PromiseRejectedResult).reason.message).toMatch(/could not start \(its script did not load\).*worker-src/);
+    expect(started).toHaveLength(1);
+    expect(started[0]!.terminate).toHaveBeenCalled();
+  });
+
+  it('turns a Worker constructor that throws (a cross-origin script) into worker_failed rejections', async () => {
+    const createWorker = () => {
+      throw new DOMException('Script at https://cdn.example/w.js cannot be accessed from origin https://shop.example.', 'SecurityError');
+    };
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json' });
+    const calls = await Promise.allSettled([rec.ready(), rec.track({ type: 'view', itemId: 'a' }), rec.profile()]);
+    expect(calls.map(codeOf)).toEqual(['worker_failed', 'worker_failed', 'worker_failed']);
+    expect((calls[0] as PromiseRejectedResult).reason.message).toMatch(/could not start \(SecurityError: .*this page's origin/);
+    await expect(rec.destroy()).resolves.toBeUndefined();
+  });
+
+  it('gives up on a worker that never answers within the start-up allowance', async () => {
+    const { createWorker, started } = workerFactory();
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json' });
+    started[0]!.kill();
+    const ready = rec.ready().catch((e: unknown) => e);
+    await heartbeats(8000);
+    expect(await ready).toMatchObject({ code: 'worker_failed', message: expect.stringMatching(/no answer for 8 s/) });
+  });
+
+  it('restarts a worker that dies silently, rejects the reads in flight and sends the unanswered tracks again, in order, with their ids', async () => {
+    const { createWorker, started, engines } = workerFactory((n) => Object.assign(new FakeEngine(), { answeredTracks: n === 0 ? 2 : Infinity }));
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json', dbName: 'shop-1' });
+    await rec.ready();
+    const view = (itemId: string) => rec.track({ type: 'view', itemId, time: 1 });
+    const answered = [view('a'), view('b')];
+    await Promise.all(answered);
+    const tracks = [...answered, view('c'), view('d'), view('e')];
+    await settle();
+    started[0]!.kill();
+    // Made after the death but before it is noticed, so they are lost with the worker: the track is sent again, the read fails.
+    const late = rec.track({ type: 'view', itemId: 'f', time: 1 });
+    const read = rec.recommend().catch((e: unknown) => e);
+    await heartbeats(8000);
+    expect(await read).toMatchObject({ code: 'worker_failed', message: expect.stringMatching(/restarted: call again/) });
+    // Made while the new worker starts: it waits behind the replayed tracks.
+    const during = rec.track({ type: 'view', itemId: 'g', time: 1 });
+
+    const results = await Promise.all([...tracks, late, during]);
+    expect(results.every((r) => r.stored)).toBe(true);
+    const [first, second] = engines;
+    expect(second!.received.init).toEqual(first!.received.init);
+    expect(second!.received.init).toEqual([{ catalog: '/catalog.json', dbName: 'shop-1' }]);
+    expect(second!.received.track.map((e) => (e as { itemId: string }).itemId)).toEqual(['c', 'd', 'e', 'f', 'g']);
+    expect(second!.received.meta.slice(0, 3)).toEqual(first!.received.meta.slice(2, 5));
+    const ids = [...first!.received.meta.slice(0, 2), ...second!.received.meta].map((m) => m?.eventId);
+    expect(new Set(ids).size).toBe(7);
+    await expect(rec.recommend()).resolves.toMatchObject({ backend: 'cpu' });
+  });
+
+  it('restarts the worker after an error event or a message it cannot read once it had started', async () => {
+    const { createWorker, started, engines } = workerFactory((n) => Object.assign(new FakeEngine(), { answeredTracks: n === 0 ? 0 : Infinity }));
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json' });
+    await rec.ready();
+    const tracked = rec.track({ type: 'view', itemId: 'a' });
+    await settle();
+    started[0]!.raise('error');
+    await expect(tracked).resolves.toMatchObject({ stored: true });
+    const read = rec.profile();
+    started[1]!.raise('messageerror');
+    await expect(read).rejects.toMatchObject({ code: 'worker_failed' });
+    await rec.recommend();
+    expect(started).toHaveLength(3);
+    expect(started[0]!.terminate).toHaveBeenCalled();
+    expect(engines[1]!.received.track).toEqual([engines[0]!.received.track[0]]);
+  });
+
+  it(`stops restarting after ${MAX_RESTARTS} restarts within a minute and rejects everything with worker_failed`, async () => {
+    const { createWorker, started } = workerFactory();
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json' });
+    await rec.ready();
+    for (let i = 0; i < MAX_RESTARTS; i++) {
+      started[i]!.raise('error');
+      await rec.ready();
+      await settle();
+    }
+    const tracked = rec.track({ type: 'view', itemId: 'a' });
+    started[MAX_RESTARTS]!.raise('error');
+    await expect(tracked).rejects.toMatchObject({ code: 'worker_failed', message: expect.stringMatching(/not restarted: reload the page/) });
+    await expect(rec.recommend()).rejects.toMatchObject({ code: 'worker_failed' });
+    expect(started).toHaveLength(MAX_RESTARTS + 1);
+  });
+
+  it('finds a worker that died while nothing was pending and restarts it before the next call', async () => {
+    const { createWorker, started } = workerFactory();
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json' });
+    await rec.ready();
+    started[0]!.kill();
+    await heartbeats(24_000);
+    expect(started).toHaveLength(2);
+    await expect(rec.recommend()).resolves.toMatchObject({ backend: 'cpu' });
+  });
+
+  it('destroy() settles even when the worker has died without a word', async () => {
+    const { createWorker, started } = workerFactory();
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json' });
+    await rec.ready();
+    started[0]!.kill();
+    const destroyed = rec.destroy();
+    await heartbeats(8000);
+    await expect(destroyed).resolves.toBeUndefined();
+    expect(started).toHaveLength(1);
+  });
+
+  it('asks the engine to flush when the page is hidden or left, and stops listening on destroy()', async () => {
+    const page = new EventTarget();
+    const document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
+    vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+    vi.stubGlobal('document', document);
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    await rec.ready();
+    document.dispatchEvent(new Event('visibilitychange'));
+    page.dispatchEvent(new Event('pagehide'));
+    document.visibilityState = 'hidden';
+    document.dispatchEvent(new Event('visibilitychange'));
+    await vi.waitFor(() => expect(engine.flushed).toBe(2));
+    await rec.destroy();
+    page.dispatchEvent(new Event('pagehide'));
+    document.dispatchEvent(new Event('visibilitychange'));
+    await settle();
+    expect(engine.flushed).toBe(2);
   });
 });

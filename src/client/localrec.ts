@@ -1,12 +1,12 @@
-import { transferHandlers, wrap, proxy, releaseProxy, type Remote } from 'comlink';
+import { transferHandlers, proxy, type Remote } from 'comlink';
 import { LocalrecError } from '../core/errors';
+import { supervise } from './supervisor';
 import {
-  installErrorTransfer, type EngineApi, type EngineEvent, type EngineOptions, type Prediction,
+  installErrorTransfer, type Consent, type Diagnostics, type EngineApi, type ExportedData, type EngineEvent, type EngineOptions, type Prediction,
   type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type StageChange, type TrackEvent, type TrackResult,
 } from '../protocol';
 
-export type { StageChange };
-
+export type { Consent, Diagnostics, ExportedData, StageChange };
 
 export interface LocalrecOptions extends EngineOptions {
   /** Called with catalog download progress (plain data, for a progress bar). */
@@ -15,11 +15,18 @@ export interface LocalrecOptions extends EngineOptions {
   createWorker?: () => Worker;
 }
 
-/** The object `createLocalrec()` returns. Every method returns a promise and never blocks the page. */
+/**
+ * The object `createLocalrec()` returns. Every method returns a promise and never blocks the page.
+ * When the engine worker cannot start, or keeps dying, calls reject with `worker_failed` (within
+ * about 10 s, never a hang); when it dies once it is restarted and tracked events are sent again.
+ */
 export interface Localrec {
-  /** Resolves when the catalog is loaded, the profile read and the backend chosen. */
+  /** Resolves when the catalog is loaded, the profile read and the backend chosen; rejects with `worker_failed` when the worker cannot start. */
   ready(): Promise<ReadyInfo>;
-  /** Records a behaviour event. `time` defaults to now. Rejects with `invalid_event` naming the bad field; nothing is stored then. */
+  /**
+   * Records a behaviour event. `time` defaults to now. Rejects with `invalid_event` naming the bad field; nothing is stored then.
+   * Resolves once the event is learned and written; if the worker dies first, the event is sent to its replacement (never counted twice).
+   */
   track(event: TrackEvent): Promise<TrackResult>;
   /** Ranks the catalog (or `candidates`) for this shopper, with reasons. */
   recommend(request?: Partial<RecommendRequest>): Promise<RecommendResult>;
@@ -34,76 +41,95 @@ export interface Localrec {
   onStageChange(listener: (change: StageChange) => void): () => void;
   /** Removes an interest listed in `profile()` ("category:Home > Candles", "brand:Regency"); ranking then respects it. */
   removeInterest(interest: string): Promise<ProfileSnapshot>;
-  /** Wipes everything stored on this device (events, profile, caches). */
+  /** Wipes everything stored on this device: events, profile, caches, the database and its key. */
   forget(): Promise<void>;
+  /**
+   * The shopper's consent, effective at once: 'granted' stores, 'pending' learns in memory only
+   * (kept once granted), 'denied' deletes what was stored and learns nothing.
+   */
+  setConsent(consent: Consent): Promise<Diagnostics>;
+  /** Everything stored about the shopper on this device, as readable JSON. */
+  exportData(): Promise<ExportedData>;
+  /** Where data is kept and why, consent, catalog state, write timings. */
+  diagnostics(): Promise<Diagnostics>;
   /** Stops the worker. Later calls reject with `destroyed`. */
   destroy(): Promise<void>;
 }
 
+/** Ids for tracked events, so a replay after a worker restart is recognised. randomUUID needs a secure context. */
+let sequence = 0;
+const newEventId = (): string =>
+  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++sequence}`;
+
+/**
+ * Asks the engine to write its pending batch when the page may be about to go (hidden, closed,
+ * put in the back-forward cache): after that, the browser may stop the worker without notice.
+ * Returns the function that removes the listeners.
+ */
+function flushWhenLeaving(flush: () => void): () => void {
+  if (typeof document === 'undefined') return () => undefined;
+  const onVisibility = () => document.visibilityState === 'hidden' && flush();
+  addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', onVisibility);
+  return () => {
+    removeEventListener('pagehide', flush);
+    document.removeEventListener('visibilitychange', onVisibility);
+  };
+}
+
 /**
  * Starts the engine in a Web Worker and returns the tiny page-side facade. Calls made before the
- * worker is ready are queued in order by the worker itself (each keeps its own promise).
+ * worker is ready are queued in order by the worker itself (each keeps its own promise). The
+ * worker is supervised (./supervisor.ts): a worker that cannot start rejects every call with
+ * `worker_failed`; one that dies later is restarted and sent again the tracks it had not answered.
  */
 export function createLocalrecWith(defaultWorker: () => Worker, options: LocalrecOptions): Localrec {
   installErrorTransfer(transferHandlers);
   const { onProgress, createWorker, ...engineOptions } = options;
-  const worker = (createWorker ?? defaultWorker)();
-  const engine: Remote<EngineApi> = wrap<EngineApi>(worker);
+  const stageListeners = new Set<(change: StageChange) => void>();
+  const notify = proxy((e: EngineEvent) => {
+    if (e.type === 'progress') onProgress?.(e.progress);
+    else for (const listener of stageListeners) listener({ from: e.from, to: e.to, prediction: e.prediction });
+  });
+  const engine = supervise(createWorker ?? defaultWorker, (e) => e.init(engineOptions, notify));
+  const stopFlushing = flushWhenLeaving(engine.flush);
   let destroyed = false;
   const alive = () => {
     if (destroyed) throw new LocalrecError('destroyed', 'This localrec instance was destroyed; call createLocalrec() again.');
   };
-  const stageListeners = new Set<(change: StageChange) => void>();
-  const notify = (e: EngineEvent) => {
-    if (e.type === 'progress') onProgress?.(e.progress);
-    else for (const listener of stageListeners) listener({ from: e.from, to: e.to, prediction: e.prediction });
-  };
-  const started = engine.init(engineOptions, proxy(notify));
-  // Nobody may call ready(): keep an early failure from surfacing as an unhandled rejection.
-  started.catch(() => undefined);
+  const call = async <T>(send: (e: Remote<EngineApi>) => Promise<T>): Promise<T> => (alive(), engine.call(send));
 
   return {
-    ready: () => started,
+    ready: () => engine.ready,
     async track(event) {
       alive();
       // The page knows when the event happened; stamp it here, not after the hop to the worker.
       const stamped = typeof event === 'object' && event !== null && event.time === undefined ? { ...event, time: Date.now() } : event;
-      return engine.track(stamped);
+      return engine.track({ event: stamped, meta: { eventId: newEventId() } });
     },
-    async recommend(request = {}) {
-      alive();
-      return engine.recommend({ k: 10, ...request });
-    },
-    async profile() {
-      alive();
-      return engine.profile();
-    },
-    async predict() {
-      alive();
-      return engine.predict();
-    },
+    recommend: (request = {}) => call((e) => e.recommend({ k: 10, ...request })),
+    profile: () => call((e) => e.profile()),
+    predict: () => call((e) => e.predict()),
     onStageChange(listener) {
       stageListeners.add(listener);
       return () => stageListeners.delete(listener);
     },
-    async removeInterest(interest) {
-      alive();
-      return engine.removeInterest(interest);
+    removeInterest: (interest) => call((e) => e.removeInterest(interest)),
+    forget: () => call((e) => e.forget()),
+    async setConsent(consent) {
+      const out = await call((e) => e.setConsent(consent));
+      // A restarted worker starts with the shopper's latest choice.
+      engineOptions.consent = consent;
+      return out;
     },
-    async forget() {
-      alive();
-      return engine.forget();
-    },
+    exportData: () => call((e) => e.exportData()),
+    diagnostics: () => call((e) => e.diagnostics()),
     async destroy() {
       if (destroyed) return;
       destroyed = true;
       stageListeners.clear();
-      try {
-        await engine.close();
-      } finally {
-        engine[releaseProxy]();
-        worker.terminate();
-      }
+      stopFlushing();
+      await engine.close();
     },
   };
 }

@@ -90,7 +90,9 @@ function validateItem(raw: unknown, i: number, dim: { value: number | undefined 
   }
   if (raw.embedding !== undefined) {
     const e = raw.embedding;
-    if (!Array.isArray(e) || e.length === 0 || !e.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    // Array.from reads holes as undefined, where `every` would skip them; fround because the
+    // matrix is float32, where 1e200 is Infinity.
+    if (!Array.isArray(e) || e.length === 0 || !Array.from(e as unknown[]).every((x) => typeof x === 'number' && Number.isFinite(Math.fround(x)))) {
       bad(f('embedding'), 'must be an array of finite numbers');
     }
     if (dim.value !== undefined && e.length !== dim.value) bad(f('embedding'), `must have ${dim.value} numbers like the others`);

@@ -14,6 +14,7 @@ export type LocalrecErrorCode =
   | 'not_ready' // called before ready() resolved, or with no catalog loaded
   | 'storage_failed' // IndexedDB refused a read or write
   | 'backend_failed' // no TensorFlow.js backend could be initialised
+  | 'worker_failed' // the engine worker could not start, crashed or stopped answering
   | 'destroyed'; // the instance was destroyed
 
 export class LocalrecError extends Error {

@@ -35,13 +35,21 @@ export interface ProfileUpdate {
  */
 export function updateProfile(profile: Profile, event: CleanEvent, ctx: UpdateContext): ProfileUpdate {
   const next = structuredClone(profile);
+  return { profile: next, stageChange: applyUpdate(next, event, ctx) };
+}
+
+/**
+ * {@link updateProfile} on a draft the caller owns (changed in place), so a batch of events
+ * costs one copy of the profile, not one per event. Returns the stage change, if any.
+ */
+export function applyUpdate(draft: Profile, event: CleanEvent, ctx: UpdateContext): StageChange | undefined {
   const life = ctx.lifecycle;
   if (life) {
-    const personal = learnFromClosedSession(next, life, event.time);
-    if (personal) next.personalModel = personal;
+    const personal = learnFromClosedSession(draft, life, event.time);
+    if (personal) draft.personalModel = personal;
   }
-  applyEvent(next, event, ctx.catalog);
-  return { profile: next, stageChange: life ? judgeStage(next, life, ctx.now) : undefined };
+  applyEvent(draft, event, ctx.catalog);
+  return life ? judgeStage(draft, life, ctx.now) : undefined;
 }
 
 /** Records the stage on the profile (in place) and returns the change, if it moved. */

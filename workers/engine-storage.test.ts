@@ -1,0 +1,240 @@
+import 'fake-indexeddb/auto';
+import '@tensorflow/tfjs-backend-cpu';
+import { setBackend } from '@tensorflow/tfjs-core';
+import { openDB } from 'idb';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LocalrecError } from '../src/core/errors';
+import { T0, testCatalogJson } from '../src/core/testing/fixtures';
+import type { EngineOptions } from '../src/protocol';
+import { Engine, type EngineHost } from './engine';
+import { IdbStorage } from './idb-storage';
+import type { EngineStorage } from './storage';
+
+let db = 0;
+const engines: Engine[] = [];
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.close()));
+});
+
+function host(files: Record<string, unknown>, more: Partial<EngineHost> = {}): EngineHost {
+  return {
+    now: () => T0 + 60_000,
+    sleep: async () => undefined,
+    chooseBackend: async () => ({ name: 'cpu', measured: [{ name: 'cpu', ms: 0 }] }),
+    openStorage: (name) => IdbStorage.open(name),
+    deleteStorage: async (name) => { indexedDB.deleteDatabase(name); },
+    async fetch(url) {
+      if (!(url in files)) return new Response('not found', { status: 404 });
+      return new Response(JSON.stringify(files[url]), { status: 200 });
+    },
+    ...more,
+  };
+}
+
+async function start(h: EngineHost, options: Partial<EngineOptions> = {}) {
+  const engine = new Engine(h);
+  engines.push(engine);
+  const dbName = options.dbName ?? `storage-${++db}`;
+  const info = await engine.init({ catalog: '/catalog.json', dbName, ...options });
+  return { engine, info, dbName };
+}
+
+const files = () => ({ '/catalog.json': testCatalogJson() });
+const view = (i: number) => ({ type: 'view', itemId: ['c1', 'c2', 'k1', 'k2'][i % 4]!, time: T0 + i * 100 });
+
+describe('writes', () => {
+  it('batches un-awaited track() calls: every one resolves stored, in few transactions', async () => {
+    const { engine } = await start(host(files()));
+    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => engine.track(view(i))));
+    expect(results.every((r) => r.stored && r.durable)).toBe(true);
+    expect(new Set(results.map((r) => (r.stored ? r.id : 0))).size).toBe(500);
+    const p = await engine.profile();
+    expect(p.storedEvents).toBe(500);
+    expect(p.events.view).toBe(500);
+    expect((await engine.diagnostics()).batchesWritten).toBeLessThan(10);
+  });
+
+  it('takes many calls in one message, each with its own outcome', async () => {
+    const { engine } = await start(host(files()));
+    const out = await engine.trackMany([{ event: view(0), meta: { eventId: 'a' } }, { event: { type: 'view' } }, { event: view(1) }]);
+    expect(out[0]).toEqual({ ok: expect.objectContaining({ stored: true, durable: true }) });
+    expect(out[1]).toEqual({ error: expect.objectContaining({ code: 'invalid_event', field: 'itemId' }) });
+    expect(out[2]).toEqual({ ok: expect.objectContaining({ stored: true }) });
+    await expect(engine.trackMany('nope')).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect((await engine.profile()).events.view).toBe(2);
+  });
+
+  it('counts a replayed event once, with the id it got the first time, across a restart', async () => {
+    const h = host(files());
+    const first = await start(h);
+    const a = await first.engine.track(view(0), { eventId: 'e-1' });
+    await first.engine.close();
+    const second = await start(h, { dbName: first.dbName });
+    const again = await second.engine.track(view(0), { eventId: 'e-1' });
+    const b = await second.engine.track(view(1), { eventId: 'e-2' });
+    expect(again).toEqual(a);
+    expect(b).toMatchObject({ stored: true });
+    expect((await second.engine.profile()).storedEvents).toBe(2);
+  });
+});
+
+describe('when storage fails', () => {
+  it('learns in memory when IndexedDB cannot open, and says so', async () => {
+    const { engine, info } = await start(host(files(), { openStorage: async () => { throw new LocalrecError('storage_failed', 'IndexedDB could not open the database (UnknownError).'); } }));
+    expect(info.storage).toEqual({ mode: 'memory', reason: expect.stringMatching(/storage unavailable.*UnknownError/) });
+    expect(await engine.track(view(0))).toMatchObject({ stored: true, durable: false });
+    expect((await engine.profile()).events.view).toBe(1);
+  });
+
+  it('keeps learning in memory when writes fail (a full disk), without losing what was learned', async () => {
+    const failing = async (name: string): Promise<EngineStorage> => {
+      const real = await IdbStorage.open(name);
+      return Object.assign(Object.create(real) as EngineStorage, {
+        appendEvents: async () => { throw new LocalrecError('storage_failed', 'IndexedDB could not store the events (QuotaExceededError).'); },
+      });
+    };
+    const { engine } = await start(host(files(), { openStorage: failing }));
+    const results = await Promise.all([engine.track(view(0)), engine.track(view(1))]);
+    expect(results).toEqual([expect.objectContaining({ stored: true, durable: false }), expect.objectContaining({ stored: true, durable: false })]);
+    expect((await engine.diagnostics()).storage).toEqual({ mode: 'memory', reason: expect.stringMatching(/QuotaExceeded/) });
+    expect((await engine.profile()).events.view).toBe(2);
+  });
+
+  it('falls back to memory, with a clear reason, when the database was written by a newer localrec', async () => {
+    const name = `storage-${++db}`;
+    (await openDB(name, 99)).close();
+    const { engine, info } = await start(host(files()), { dbName: name });
+    expect(info.storage.mode).toBe('memory');
+    expect(info.storage.reason).toMatch(/newer localrec/);
+    expect(await engine.track(view(0))).toMatchObject({ stored: true, durable: false });
+  });
+
+  it('rebuilds a damaged stored profile from the event log instead of failing every call', async () => {
+    const h = host(files());
+    const first = await start(h);
+    for (let i = 0; i < 6; i++) await first.engine.track(view(i));
+    await first.engine.track({ type: 'add_to_cart', itemId: 'k1', time: T0 + 20_000 });
+    await first.engine.close();
+    const raw = await openDB(first.dbName);
+    await raw.put('profile', { schema: 1, dim: 64, counts: 'garbage' }, 'current');
+    raw.close();
+    const second = await start(h, { dbName: first.dbName });
+    const p = await second.engine.profile();
+    expect(p.events.view).toBe(6);
+    expect(p.cart).toEqual([{ itemId: 'k1', quantity: 1 }]);
+    expect((await second.engine.recommend({ k: 3 })).items).toHaveLength(3);
+  });
+});
+
+describe('a first catalog that fails', () => {
+  it('is retried in the background while events are recorded', async () => {
+    const served: Record<string, unknown> = {};
+    let waits = 0;
+    const h = host(served, { sleep: async () => { if (++waits === 2) served['/catalog.json'] = testCatalogJson(); } });
+    const engine = new Engine(h);
+    engines.push(engine);
+    const failed = engine.init({ catalog: '/catalog.json', dbName: `storage-${++db}` });
+    await expect(failed).rejects.toMatchObject({ code: 'catalog_fetch_failed', message: expect.stringMatching(/No earlier catalog is cached.*retries/) });
+    expect(await engine.track(view(0))).toMatchObject({ stored: true });
+    await expect.poll(async () => (await engine.diagnostics()).catalog.version).toBe('test-1');
+    expect((await engine.recommend({ k: 2 })).items).toHaveLength(2);
+    expect((await engine.profile()).events.view).toBe(1);
+  });
+});
+
+/** Every string and number-free text in the raw database, as a snooping reader of the files would see it. */
+async function rawText(name: string): Promise<string> {
+  const raw = await openDB(name);
+  let text = '';
+  for (const store of Array.from(raw.objectStoreNames)) {
+    for (const value of await raw.getAll(store)) {
+      text += JSON.stringify(value, (_k, v: unknown) => (v instanceof ArrayBuffer ? new TextDecoder('latin1').decode(v) : v));
+    }
+  }
+  raw.close();
+  return text;
+}
+
+describe('privacy', () => {
+  it('keeps events and profile sealed at rest: no item id, title, query or price in the raw database', async () => {
+    const { engine, dbName } = await start(host(files()), { catalog: testCatalogJson() });
+    await engine.track({ type: 'view', itemId: 'k3', time: T0 });
+    await engine.track({ type: 'search', query: 'jane.doe@example.com lantern', time: T0 + 1 });
+    await engine.track({ type: 'purchase', items: [{ itemId: 'k1', price: 12.75, quantity: 1 }], value: 12.75, currency: 'GBP', orderId: 'order-777', time: T0 + 2 });
+    await engine.flush();
+    const text = await rawText(dbName);
+    for (const secret of ['k3', 'Retrospot', 'jane.doe', 'lantern', '12.75', 'order-777', 'Regency']) expect(text, secret).not.toContain(secret);
+    // ...and still readable by the engine itself.
+    expect((await engine.profile()).purchases.count).toBe(1);
+  });
+
+  it('exports everything stored, readable, without the search text', async () => {
+    const { engine } = await start(host(files()));
+    await engine.track({ type: 'search', query: 'jane.doe@example.com lantern', time: T0 });
+    await engine.track({ type: 'add_to_cart', itemId: 'k1', time: T0 + 1 });
+    const out = await engine.exportData();
+    expect(out.events.map((e) => e.type)).toEqual(['search', 'add_to_cart']);
+    expect(JSON.stringify(out)).not.toContain('jane.doe');
+    expect(out.readable?.cart).toEqual([{ itemId: 'k1', quantity: 1 }]);
+    expect((out.profile as { counts: Record<string, number> }).counts.search).toBe(1);
+    expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+  });
+
+  it('ages out raw events past the retention window, keeping what they taught', async () => {
+    const h = host(files());
+    const first = await start(h, { retentionDays: 1 });
+    await first.engine.track({ type: 'view', itemId: 'k1', time: T0 - 3 * 86_400_000 });
+    await first.engine.track({ type: 'view', itemId: 'k2', time: T0 });
+    await first.engine.close();
+    const second = await start(h, { dbName: first.dbName, retentionDays: 1 });
+    const p = await second.engine.profile();
+    expect(p.storedEvents).toBe(1);
+    expect(p.events.view).toBe(2);
+  });
+
+  it('pending consent learns in memory only and keeps it once granted', async () => {
+    const h = host(files());
+    const first = await start(h, { consent: 'pending' });
+    expect(first.info).toMatchObject({ consent: 'pending', storage: { mode: 'memory' } });
+    expect(await first.engine.track(view(0))).toMatchObject({ stored: true, durable: false });
+    expect((await first.engine.profile()).events.view).toBe(1);
+    const peek = await start(h, { dbName: first.dbName });
+    expect((await peek.engine.profile()).storedEvents).toBe(0);
+    await peek.engine.close();
+    await first.engine.setConsent('granted');
+    expect(await first.engine.track(view(1))).toMatchObject({ stored: true, durable: true });
+    await first.engine.close();
+    const later = await start(h, { dbName: first.dbName });
+    expect(await later.engine.profile()).toMatchObject({ storedEvents: 2, events: { view: 2 } });
+  });
+
+  it('denied consent wipes what was stored, learns nothing, and still recommends', async () => {
+    const h = host(files());
+    const { engine, dbName } = await start(h);
+    await engine.track(view(0));
+    await engine.setConsent('denied');
+    expect(await engine.track(view(1))).toEqual({ stored: false, reason: 'consent_denied' });
+    expect(await engine.profile()).toMatchObject({ storedEvents: 0, events: { view: 0 } });
+    expect((await engine.recommend({ k: 3 })).items.map((r) => r.reasons[0]!.kind)).toEqual(['popular', 'popular', 'popular']);
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(dbName);
+    await expect(engine.setConsent('maybe')).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('forget() deletes the database with its key, and goes on working', async () => {
+    const { engine, dbName } = await start(host(files()));
+    await engine.track(view(0));
+    const before = await openDB(dbName);
+    const keyBefore = await before.get('meta', 'key');
+    before.close();
+    await engine.forget();
+    expect(await engine.profile()).toMatchObject({ storedEvents: 0, events: { view: 0 } });
+    await engine.track(view(1));
+    const raw = await openDB(dbName);
+    expect(await raw.get('meta', 'key')).not.toBe(keyBefore);
+    expect(await raw.count('catalogs')).toBe(0);
+    raw.close();
+  });
+});

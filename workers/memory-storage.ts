@@ -1,0 +1,69 @@
+import type { CatalogJson } from '../src/core/catalog';
+import type { Profile } from '../src/core/profile/state';
+import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
+
+/**
+ * Storage in the worker's memory: what the engine learns lasts until the page closes. Used while
+ * consent is pending and when IndexedDB is missing, full or refuses to open.
+ */
+export class MemoryStorage implements EngineStorage {
+  readonly mode = 'memory';
+  private profile: Profile | undefined;
+  private events: StoredEvent[] = [];
+  private next = 1;
+  private readonly catalogs = new Map<string, StoredCatalog>();
+
+  async loadProfile(): Promise<unknown> {
+    return this.profile && structuredClone(this.profile);
+  }
+
+  async appendEvents(events: readonly NewEvent[], profile: Profile): Promise<number[]> {
+    const ids = events.map((e) => {
+      const stored: StoredEvent = { id: this.next++, event: structuredClone(e.event) };
+      if (e.eventId !== undefined) stored.eventId = e.eventId;
+      this.events.push(stored);
+      return stored.id;
+    });
+    this.profile = structuredClone(profile);
+    return ids;
+  }
+
+  async recentEventIds(limit: number): Promise<Map<string, number>> {
+    return new Map(this.events.slice(-limit).filter((e) => e.eventId !== undefined).map((e) => [e.eventId!, e.id]));
+  }
+
+  async saveProfile(profile: Profile): Promise<void> {
+    this.profile = structuredClone(profile);
+  }
+
+  async countEvents(): Promise<number> {
+    return this.events.length;
+  }
+
+  async readEvents(): Promise<StoredEvent[]> {
+    return structuredClone(this.events);
+  }
+
+  async prune(before: number, keep: number): Promise<number> {
+    const n = this.events.length;
+    const recent = this.events.filter((e) => e.event.time >= before);
+    this.events = keep > 0 ? recent.slice(-keep) : [];
+    return n - this.events.length;
+  }
+
+  async cachedCatalog(source: string): Promise<StoredCatalog | undefined> {
+    return this.catalogs.get(source);
+  }
+
+  async cacheCatalog(source: string, json: CatalogJson): Promise<void> {
+    this.catalogs.set(source, { version: json.version, source, storedAt: Date.now(), json });
+  }
+
+  async destroy(): Promise<void> {
+    this.profile = undefined;
+    this.events = [];
+    this.catalogs.clear();
+  }
+
+  close(): void {}
+}
