@@ -6,7 +6,6 @@ import { predict, type LifecycleModels, type Prediction } from '../src/core/pred
 import { parseInterest, suppressInterest } from '../src/core/profile/interests';
 import { isRepeatPurchase } from '../src/core/profile/purchases';
 import { readableProfile } from '../src/core/profile/readable';
-import { checkProfile, rebuildProfile } from '../src/core/profile/repair';
 import { emptyProfile, fitProfileToDim, type Profile } from '../src/core/profile/state';
 import { applyUpdate, type StageChange } from '../src/core/profile/update';
 import { candidateIndices } from '../src/core/ranking/candidates';
@@ -22,7 +21,7 @@ import { Batcher } from './batcher';
 import { loadCatalog } from './catalog-loader';
 import type { Fetcher } from './downloads';
 import { loadLifecycle } from './lifecycle-loader';
-import { MemoryStorage } from './memory-storage';
+import { StorageSlot } from './storage-slot';
 import { TfScorer } from './scorer';
 import type { EngineStorage, NewEvent } from './storage';
 import type { TabCoordination } from './tabs';
@@ -83,11 +82,8 @@ interface Pending { event: CleanEvent; eventId: string | undefined }
 export class Engine implements EngineApi {
   private options: EngineOptions | undefined;
   private loaded: Loaded | undefined;
-  private storage: EngineStorage = new MemoryStorage();
-  private storageReason: string | undefined;
+  private readonly slot: StorageSlot;
   private consent: Consent = 'granted';
-  private tabs: TabCoordination | undefined;
-  private otherTabWrote = false;
   private profileState: Profile | undefined;
   private lifecycleError = 'no lifecycle parameters or purchase model were given to createLocalrec()';
   private catalogError: string | undefined;
@@ -103,7 +99,9 @@ export class Engine implements EngineApi {
   private readonly writes = new WriteQueue();
   private readonly batcher = new Batcher<Pending, TrackResult>((items) => this.writes.run(() => this.write(items)), STORAGE_SETTINGS.batchDelayMs, STORAGE_SETTINGS.batchMaxEvents);
 
-  constructor(private readonly host: EngineHost) {}
+  constructor(private readonly host: EngineHost) {
+    this.slot = new StorageSlot(host, () => this.options?.dbName ?? 'localrec');
+  }
 
   private now(): number {
     return this.host.now?.() ?? Date.now();
@@ -120,9 +118,9 @@ export class Engine implements EngineApi {
   /** Storage and profile: enough to record events, with or without a catalog. */
   private async openBase(options: EngineOptions): Promise<void> {
     this.consent = options.consent ?? 'granted';
-    await this.useStorageFor(this.consent);
-    this.profileState = await this.readProfile(undefined);
-    this.knownIds = await this.storage.recentEventIds(STORAGE_SETTINGS.rememberedEventIds).catch(() => new Map<string, number>());
+    await this.slot.useFor(this.consent);
+    this.profileState = await this.profileFromStorage(undefined);
+    this.knownIds = await this.slot.storage.recentEventIds(STORAGE_SETTINGS.rememberedEventIds).catch(() => new Map<string, number>());
     await this.prune();
   }
 
@@ -131,7 +129,7 @@ export class Engine implements EngineApi {
     await this.base;
     let catalog: Catalog;
     try {
-      catalog = await loadCatalog(options.catalog, this.storage, this.host.fetch, onProgress);
+      catalog = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, onProgress);
     } catch (e) {
       this.catalogError = message(e);
       if (typeof options.catalog === 'string') void this.retryCatalog(options, onProgress);
@@ -164,7 +162,7 @@ export class Engine implements EngineApi {
       backend, bundleItems: this.loaded.sequence?.matched ?? 0,
       ...(sequence.status === 'rejected' ? { bundleError: message(sequence.reason) } : {}),
       lifecycle: this.loaded.lifecycle ? { ready: true } : { ready: false, reason: this.lifecycleError },
-      storage: this.storageStatus(), consent: this.consent,
+      storage: this.slot.status(), consent: this.consent,
     };
   }
 
@@ -174,7 +172,7 @@ export class Engine implements EngineApi {
       await sleep(wait);
       if (this.closed) return;
       try {
-        await this.loadAround(await loadCatalog(options.catalog, this.storage, this.host.fetch, onProgress), options, onProgress);
+        await this.loadAround(await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, onProgress), options, onProgress);
       } catch (e) {
         this.catalogError = message(e);
       }
@@ -190,71 +188,20 @@ export class Engine implements EngineApi {
     return loadLifecycle(options.lifecycle, options.purchaseModel, options.stageThresholds ?? {}, this.host.fetch);
   }
 
-  /** Points the engine at the storage consent allows: disk when granted (memory if disk fails), memory otherwise. */
-  private async useStorageFor(consent: Consent): Promise<void> {
-    const name = this.options?.dbName ?? 'localrec';
-    this.tabs?.close();
-    this.tabs = undefined;
-    if (consent === 'denied') {
-      await this.host.deleteStorage?.(name).catch(() => undefined);
-      this.switchToMemory('consent denied: nothing is stored');
-      return;
-    }
-    if (consent === 'pending') {
-      this.switchToMemory('consent pending: learning in memory only until it is granted');
-      return;
-    }
-    try {
-      this.storage = await this.host.openStorage(name);
-      this.storageReason = undefined;
-      this.tabs = this.host.tabs?.(name);
-      this.tabs?.onOtherTabWrote(() => { this.otherTabWrote = true; });
-    } catch (e) {
-      this.switchToMemory(`storage unavailable, learning in memory only: ${message(e)}`);
-    }
-  }
-
-  private switchToMemory(reason: string): void {
-    if (this.storage.mode !== 'memory') this.storage.close();
-    this.storage = new MemoryStorage();
-    this.storageReason = reason;
-  }
-
-  /**
-   * The stored profile, checked; an unreadable one is rebuilt from the event log (and if that
-   * cannot be read either, the shopper starts afresh rather than every call failing).
-   */
-  private async readProfile(fallback: Profile | undefined): Promise<Profile> {
+  /** The stored profile, checked or rebuilt (see StorageSlot.readProfile). */
+  private profileFromStorage(fallback: Profile | undefined): Promise<Profile> {
     const dim = this.loaded?.catalog.dim ?? fallback?.dim ?? this.profileState?.dim ?? 64;
-    let raw: unknown;
-    try {
-      raw = await this.storage.loadProfile();
-    } catch {
-      raw = null;
-    }
-    if (raw === undefined) return fallback ?? emptyProfile(dim, this.now());
-    const checked = checkProfile(raw);
-    if (checked) return fitProfileToDim(checked, dim);
-    try {
-      const log = await this.storage.readEvents();
-      return rebuildProfile(log.map((e) => e.event), dim, this.updateContext());
-    } catch {
-      return emptyProfile(dim, this.now());
-    }
+    return this.slot.readProfile(dim, fallback, this.updateContext());
   }
 
   private updateContext() {
     return { catalog: this.loaded?.catalog, lifecycle: this.loaded?.lifecycle, now: this.now() };
   }
 
-  private storageStatus(): ReadyInfo['storage'] {
-    return this.storageReason === undefined ? { mode: this.storage.mode } : { mode: this.storage.mode, reason: this.storageReason };
-  }
-
   private async prune(): Promise<void> {
     const S = STORAGE_SETTINGS;
     const before = this.now() - (this.options?.retentionDays ?? S.retentionDays) * 86_400_000;
-    await this.storage.prune(before, this.options?.maxStoredEvents ?? S.maxStoredEvents).catch(() => 0);
+    await this.slot.storage.prune(before, this.options?.maxStoredEvents ?? S.maxStoredEvents).catch(() => 0);
   }
 
   private alive(): void {
@@ -267,9 +214,9 @@ export class Engine implements EngineApi {
     this.alive();
     await this.base;
     await this.writes.settled();
-    if (this.otherTabWrote) {
-      this.otherTabWrote = false;
-      this.profileState = await this.readProfile(this.profileState);
+    if (this.slot.otherTabWrote) {
+      this.slot.otherTabWrote = false;
+      this.profileState = await this.profileFromStorage(this.profileState);
     }
     return this.profileState!;
   }
@@ -308,9 +255,9 @@ export class Engine implements EngineApi {
     if (this.consent === 'denied') return batch.map(() => ({ stored: false, reason: 'consent_denied' }));
     const t0 = performance.now();
     const run = async () => {
-      const storage = this.storage;
+      const storage = this.slot.storage;
       // Inside the lock, the stored profile is the truth: another tab may have written since.
-      const base = this.tabs ? await this.readProfile(this.profileState) : this.profileState!;
+      const base = this.slot.tabs ? await this.profileFromStorage(this.profileState) : this.profileState!;
       const draft = structuredClone(base);
       const known = this.knownIds;
       const inBatch = new Map<string, number>();
@@ -341,12 +288,12 @@ export class Engine implements EngineApi {
       this.remember(toStore, ids);
       this.profileState = draft;
       this.lastEvent = last;
-      if (toStore.length) this.tabs?.announce();
+      if (toStore.length) this.slot.tabs?.announce();
       for (const s of stages) this.notify?.({ type: 'stage', ...s });
-      const durable = this.storage.mode === 'indexeddb';
+      const durable = this.slot.storage.mode === 'indexeddb';
       return results.map((r): TrackResult => (typeof r === 'number' ? { stored: true, id: ids[r]!, durable } : r));
     };
-    const out = await (this.tabs ? this.tabs.withLock(run) : run());
+    const out = await (this.slot.tabs ? this.slot.tabs.withLock(run) : run());
     this.lastWriteMs = Math.round((performance.now() - t0) * 100) / 100;
     if (++this.batches % STORAGE_SETTINGS.pruneEveryBatches === 0) await this.prune();
     return out;
@@ -364,11 +311,11 @@ export class Engine implements EngineApi {
   /** Writes; when the disk refuses (quota, a broken database), keeps learning in memory instead. */
   private async persist(events: NewEvent[], profile: Profile): Promise<number[]> {
     try {
-      return await this.storage.appendEvents(events, profile);
+      return await this.slot.storage.appendEvents(events, profile);
     } catch (e) {
-      if (this.storage.mode === 'memory') throw e;
-      this.switchToMemory(`writes failed, learning in memory only: ${message(e)}`);
-      return this.storage.appendEvents(events, profile);
+      if (this.slot.storage.mode === 'memory') throw e;
+      this.slot.toMemory(`writes failed, learning in memory only: ${message(e)}`);
+      return this.slot.storage.appendEvents(events, profile);
     }
   }
 
@@ -404,7 +351,7 @@ export class Engine implements EngineApi {
   async profile(): Promise<ProfileSnapshot> {
     const profile = await this.profileNow();
     const { catalog } = await this.withCatalog();
-    return this.snapshot(profile, catalog, await this.storage.countEvents().catch(() => 0));
+    return this.snapshot(profile, catalog, await this.slot.storage.countEvents().catch(() => 0));
   }
 
   private snapshot(p: Profile, catalog: Catalog, storedEvents: number): ProfileSnapshot {
@@ -421,8 +368,8 @@ export class Engine implements EngineApi {
       const next = suppressInterest(structuredClone(this.profileState!), interest);
       await this.persist([], next);
       this.profileState = next;
-      this.tabs?.announce();
-      return this.snapshot(next, catalog, await this.storage.countEvents().catch(() => 0));
+      this.slot.tabs?.announce();
+      return this.snapshot(next, catalog, await this.slot.storage.countEvents().catch(() => 0));
     });
   }
 
@@ -435,15 +382,16 @@ export class Engine implements EngineApi {
     return this.writes.run(async () => {
       const from = this.consent;
       if (from === input) return this.diagnosticsNow();
-      const memory = this.storage.mode === 'memory' ? await this.storage.readEvents() : [];
+      const memory = this.slot.storage.mode === 'memory' ? await this.slot.storage.readEvents() : [];
       this.consent = input;
-      if (input === 'denied') this.storage.close();
-      await this.useStorageFor(input);
+      // Our own connection closed first, so deleting the database is not held up by it.
+      if (input === 'denied') this.slot.storage.close();
+      await this.slot.useFor(input);
       if (input === 'denied') {
         this.profileState = emptyProfile(this.profileState!.dim, this.now());
         this.lastEvent = undefined;
         this.knownIds.clear();
-      } else if (input === 'granted' && from === 'pending' && this.storage.mode === 'indexeddb') {
+      } else if (input === 'granted' && from === 'pending' && this.slot.storage.mode === 'indexeddb') {
         // What was learned while consent was pending is kept now that it may be.
         await this.persist(memory.map(({ event, eventId }) => (eventId === undefined ? { event } : { event, eventId })), this.profileState!);
       }
@@ -453,10 +401,10 @@ export class Engine implements EngineApi {
 
   async exportData(): Promise<ExportedData> {
     const profile = await this.profileNow();
-    const events = await this.storage.readEvents();
+    const events = await this.slot.storage.readEvents();
     const readable = this.loaded ? readableProfile(profile, this.loaded.catalog, events.length, this.now()) : null;
     return {
-      format: 'localrec-export', exportedAt: new Date(this.now()).toISOString(), consent: this.consent, storage: this.storageStatus(),
+      format: 'localrec-export', exportedAt: new Date(this.now()).toISOString(), consent: this.consent, storage: this.slot.status(),
       profile: JSON.parse(JSON.stringify(profile, (_k, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v))) as Record<string, unknown>,
       readable, events: events.map((e) => ({ id: e.id, ...e.event })),
     };
@@ -467,12 +415,12 @@ export class Engine implements EngineApi {
     await this.batcher.flush();
     return this.writes.run(async () => {
       // The database goes with its key and every cache; a fresh one (and key) is opened for what comes next.
-      await this.storage.destroy();
-      await this.useStorageFor(this.consent);
+      await this.slot.storage.destroy();
+      await this.slot.useFor(this.consent);
       this.profileState = emptyProfile(this.loaded?.catalog.dim ?? this.profileState!.dim, this.now());
       this.lastEvent = undefined;
       this.knownIds.clear();
-      this.tabs?.announce();
+      this.slot.tabs?.announce();
     });
   }
 
@@ -484,9 +432,9 @@ export class Engine implements EngineApi {
 
   private diagnosticsNow(): Diagnostics {
     const out: Diagnostics = {
-      storage: this.storageStatus(), consent: this.consent, batchesWritten: this.batches,
+      storage: this.slot.status(), consent: this.consent, batchesWritten: this.batches,
       catalog: this.loaded ? { version: this.loaded.catalog.version } : { version: null, ...(this.catalogError ? { error: this.catalogError } : {}) },
-      tabsCoordinated: this.tabs !== undefined,
+      tabsCoordinated: this.slot.tabs !== undefined,
     };
     if (this.lastWriteMs !== undefined) out.lastWriteMs = this.lastWriteMs;
     return out;
@@ -498,8 +446,7 @@ export class Engine implements EngineApi {
     await this.writes.settled();
     this.closed = true;
     this.loaded?.scorer.dispose();
-    this.tabs?.close();
-    this.storage.close();
+    this.slot.close();
   }
 }
 
