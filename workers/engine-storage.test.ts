@@ -8,6 +8,8 @@ import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import type { EngineOptions } from '../src/protocol';
 import { Engine, type EngineHost } from './engine';
 import { IdbStorage } from './idb-storage';
+import { Sealer, type Sealed } from './sealer';
+import { nodeHost } from './testing/node-host';
 import type { EngineStorage } from './storage';
 
 let db = 0;
@@ -20,18 +22,7 @@ afterEach(async () => {
 });
 
 function host(files: Record<string, unknown>, more: Partial<EngineHost> = {}): EngineHost {
-  return {
-    now: () => T0 + 60_000,
-    sleep: async () => undefined,
-    chooseBackend: async () => ({ name: 'cpu', measured: [{ name: 'cpu', ms: 0 }] }),
-    openStorage: (name) => IdbStorage.open(name),
-    deleteStorage: async (name) => { indexedDB.deleteDatabase(name); },
-    async fetch(url) {
-      if (!(url in files)) return new Response('not found', { status: 404 });
-      return new Response(JSON.stringify(files[url]), { status: 200 });
-    },
-    ...more,
-  };
+  return nodeHost(files, { now: () => T0 + 60_000, ...more });
 }
 
 async function start(h: EngineHost, options: Partial<EngineOptions> = {}) {
@@ -227,14 +218,18 @@ describe('privacy', () => {
     const { engine, dbName } = await start(host(files()));
     await engine.track(view(0));
     const before = await openDB(dbName);
-    const keyBefore = await before.get('meta', 'key');
+    const oldChunk = (await before.getAll('chunks'))[0] as { sealed: Sealed };
     before.close();
     await engine.forget();
     expect(await engine.profile()).toMatchObject({ storedEvents: 0, events: { view: 0 } });
     await engine.track(view(1));
     const raw = await openDB(dbName);
-    expect(await raw.get('meta', 'key')).not.toBe(keyBefore);
+    // A new key: what the old one sealed cannot be opened with it.
+    const newKey = (await raw.get('meta', 'key')) as CryptoKey;
+    await expect(new Sealer(newKey).open(oldChunk.sealed)).rejects.toThrow();
     expect(await raw.count('catalogs')).toBe(0);
+    expect(await raw.count('chunks')).toBe(1);
     raw.close();
   });
+
 });

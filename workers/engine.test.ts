@@ -5,8 +5,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import { Engine, type EngineHost } from './engine';
-import { IdbStorage } from './idb-storage';
 import { MemoryStorage } from './memory-storage';
+import { nodeHost } from './testing/node-host';
 
 let db = 0;
 const engines: Engine[] = [];
@@ -18,21 +18,8 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.close()));
 });
 
-/** A Node host: cpu backend, and a fetch that serves whatever the test put at each URL. */
-function host(files: Record<string, unknown>, clock = { now: T0 }): EngineHost & { fetched: string[] } {
-  const fetched: string[] = [];
-  return {
-    fetched,
-    now: () => clock.now,
-    chooseBackend: async () => ({ name: 'cpu', measured: [{ name: 'cpu', ms: 0 }] }),
-    openStorage: (name) => IdbStorage.open(name),
-    async fetch(url) {
-      fetched.push(url);
-      if (!(url in files)) return new Response('not found', { status: 404 });
-      const body = files[url];
-      return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status: 200 });
-    },
-  };
+function host(files: Record<string, unknown>, clock = { now: T0 }) {
+  return nodeHost(files, { now: () => clock.now });
 }
 
 async function start(h: EngineHost, dbName = `test-${++db}`) {

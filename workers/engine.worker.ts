@@ -4,7 +4,6 @@
  * (fetch, the measured tfjs backend). Everything else lives in engine.ts so Node tests can run it.
  */
 import { expose, transferHandlers } from 'comlink';
-import { deleteDB } from 'idb';
 import { installErrorTransfer } from '../src/protocol';
 import { chooseBackend } from './backends';
 import { Engine } from './engine';
@@ -18,7 +17,7 @@ const engine = new Engine({
   chooseBackend,
   fetch: (url) => fetch(url),
   openStorage: (name) => IdbStorage.open(name),
-  deleteStorage: (name) => deleteDB(name),
+  deleteStorage: (name) => IdbStorage.deleteDatabase(name),
   tabs: browserTabs,
   loadBundle: (url, catalog) => loadBundle(url, catalog, (u) => fetch(u)),
 });

@@ -15,7 +15,7 @@ import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './stor
  */
 export const SCHEMA_VERSION = 2;
 
-/** How long forget() waits for other tabs to let go of the database before going on (it is already empty). */
+/** How long a deletion waits for other tabs to let go of the database before going on. */
 const DELETE_WAIT_MS = 3000;
 
 /** One written batch of events, sealed; times and page-given ids stay readable for retention and replays. */
@@ -26,7 +26,7 @@ interface LocalrecDB extends DBSchema {
   chunks: { key: number; value: Chunk; indexes: { last: number } };
   profile: { key: 'current'; value: Sealed | Profile };
   catalogs: { key: string; value: StoredCatalog };
-  /** Small settings: catalog version per source, the key, the event counter. */
+  /** Small settings: catalog version per source, the key, the next event number, how many events are stored. */
   meta: { key: string; value: string | number | CryptoKey };
 }
 
@@ -104,6 +104,7 @@ export class IdbStorage implements EngineStorage {
         eventIds: events.every((e) => e.eventId !== undefined) ? events.map((e) => e.eventId!) : [], sealed: sealedEvents,
       });
       await meta.put(first + events.length, 'nextEvent');
+      await meta.put(Number((await meta.get('storedEvents')) ?? 0) + events.length, 'storedEvents');
       await tx.objectStore('profile').put(sealedProfile, 'current');
       await tx.done;
       return numbers;
@@ -114,7 +115,7 @@ export class IdbStorage implements EngineStorage {
       if (!isQuota(e)) throw storageError('store the events', e);
     }
     // Full: the oldest half of the raw log goes (the profile keeps what it taught), then one retry.
-    await this.dropOldestChunks(0.5);
+    await this.dropChunks('make room', (chunks) => chunks.slice(0, Math.max(1, Math.ceil(chunks.length / 2))));
     return this.guard('store the events (the storage quota is exhausted)', write);
   }
 
@@ -138,15 +139,7 @@ export class IdbStorage implements EngineStorage {
   }
 
   async countEvents(): Promise<number> {
-    return this.guard('count events', async () => {
-      let n = 0;
-      let cursor = await this.db.transaction('chunks').store.openCursor();
-      while (cursor) {
-        n += cursor.value.numbers.length;
-        cursor = await cursor.continue();
-      }
-      return n;
-    });
+    return this.guard('count events', async () => Number((await this.db.get('meta', 'storedEvents')) ?? 0));
   }
 
   async readEvents(): Promise<StoredEvent[]> {
@@ -166,20 +159,16 @@ export class IdbStorage implements EngineStorage {
   }
 
   async prune(before: number, keep: number): Promise<number> {
-    return this.guard('age out old events', async () => {
-      const tx = this.db.transaction('chunks', 'readwrite');
-      const chunks = await tx.store.getAll();
-      let total = chunks.reduce((s, c) => s + c.numbers.length, 0);
-      let dropped = 0;
+    return this.dropChunks('age out old events', (chunks) => {
+      let total = chunks.reduce((n, c) => n + c.numbers.length, 0);
+      const out: Chunk[] = [];
       // Whole batches go: a batch is kept while any of its events is within the limits.
       for (const c of chunks) {
         if (c.last >= before && total - c.numbers.length < keep) break;
-        await tx.store.delete(c.id!);
+        out.push(c);
         total -= c.numbers.length;
-        dropped += c.numbers.length;
       }
-      await tx.done;
-      return dropped;
+      return out;
     });
   }
 
@@ -210,7 +199,15 @@ export class IdbStorage implements EngineStorage {
       await tx.done;
     });
     this.db.close();
-    const deleted = deleteDB(this.name).catch(() => undefined);
+    await IdbStorage.deleteDatabase(this.name);
+  }
+
+  /**
+   * Deletes a database by name. Another tab's open connection can hold a deletion up for as long
+   * as that tab lives, so this waits at most DELETE_WAIT_MS: callers empty or never open it first.
+   */
+  static async deleteDatabase(name: string): Promise<void> {
+    const deleted = deleteDB(name).catch(() => undefined);
     await Promise.race([deleted, new Promise((r) => setTimeout(r, DELETE_WAIT_MS))]);
   }
 
@@ -229,18 +226,27 @@ export class IdbStorage implements EngineStorage {
       const times = events.map((e) => e.event.time);
       await tx.objectStore('chunks').add({ first: Math.min(...times), last: Math.max(...times), numbers: events.map((e) => e.id!), eventIds: [], sealed: chunk });
       await tx.objectStore('meta').put(Math.max(...events.map((e) => e.id!)) + 1, 'nextEvent');
+      await tx.objectStore('meta').put(events.length, 'storedEvents');
       await tx.objectStore('events').clear();
     }
     if (plainProfile) await tx.objectStore('profile').put(plainProfile, 'current');
     await tx.done;
   }
 
-  private async dropOldestChunks(share: number): Promise<void> {
-    await this.guard('make room', async () => {
-      const tx = this.db.transaction('chunks', 'readwrite');
-      const keys = await tx.store.getAllKeys();
-      for (const key of keys.slice(0, Math.max(1, Math.ceil(keys.length * share)))) await tx.store.delete(key);
+  /** Deletes the batches `pick` chooses (given oldest first), keeping the event count true; returns how many events went. */
+  private async dropChunks(what: string, pick: (chunks: Chunk[]) => Chunk[]): Promise<number> {
+    return this.guard(what, async () => {
+      const tx = this.db.transaction(['chunks', 'meta'], 'readwrite');
+      const chunks = tx.objectStore('chunks');
+      let dropped = 0;
+      for (const c of pick(await chunks.getAll())) {
+        await chunks.delete(c.id!);
+        dropped += c.numbers.length;
+      }
+      const meta = tx.objectStore('meta');
+      await meta.put(Math.max(0, Number((await meta.get('storedEvents')) ?? 0) - dropped), 'storedEvents');
       await tx.done;
+      return dropped;
     });
   }
 
