@@ -15,6 +15,16 @@ const SLOTS: readonly { label: string; keys: readonly string[] }[] = [
   { label: 'Adapters (events read from the store’s tracking)', keys: ['adapters', 'sources'] },
 ];
 const NOT_REPORTED = '<span class="muted">not reported by this SDK version</span>';
+/** Fields of diagnostics() shown under words; `catalog` repeats the Catalog row, so only its error shows. */
+const LABELLED: Record<string, (v: unknown) => [string, string] | undefined> = {
+  batchesWritten: (v) => ['Writes to storage', `${Number(v)} batches`],
+  lastWriteMs: (v) => ['Last write', `${Number(v)} ms`],
+  tabsCoordinated: (v) => ['Shared with other open tabs', v ? 'yes (Web Locks)' : 'no'],
+  catalog: (v) => {
+    const error = (v as { error?: unknown } | null)?.error;
+    return typeof error === 'string' ? ['Catalog load error', esc(error)] : undefined;
+  },
+};
 
 /** Values of fields this page does not know in advance: strings as they are, objects as "key: value" pairs. */
 const show = (v: unknown): string => {
@@ -73,7 +83,8 @@ export function renderEngine(): void {
     const key = keys.find((k) => raw[k] !== undefined);
     return key ? show(raw[key]) : NOT_REPORTED;
   };
-  const extra = Object.keys(raw).filter((k) => !KNOWN.has(k) && !SLOTS.some((s) => s.keys.includes(k)));
+  const extra = Object.keys(raw).filter((k) => !KNOWN.has(k) && !LABELLED[k] && !SLOTS.some((s) => s.keys.includes(k)));
+  const labelled = Object.keys(LABELLED).flatMap((k) => (raw[k] === undefined ? [] : [LABELLED[k]!(raw[k])])).filter((r) => r !== undefined);
   root.innerHTML = `
     <dt>Backend</dt><dd data-testid="backend">${esc(info.backend.name)}</dd>
     ${info.backend.renderer ? `<dt>WebGL renderer</dt><dd>${esc(info.backend.renderer)}</dd>` : ''}
@@ -86,6 +97,7 @@ export function renderEngine(): void {
     <dt>Ranking bundle</dt><dd>${info.bundleError ? `not used: ${esc(info.bundleError)}` : info.bundleItems > 0 ? `${info.bundleItems.toLocaleString('en-GB')} catalog items covered` : 'none'}</dd>
     <dt>Lifecycle models</dt><dd>${info.lifecycle.ready ? 'loaded' : `not loaded: ${esc(info.lifecycle.reason)}`}</dd>
     ${SLOTS.map((s) => `<dt>${s.label}</dt><dd>${slot(s.keys)}</dd>`).join('')}
+    ${labelled.map(([label, value]) => `<dt>${label}</dt><dd>${value}</dd>`).join('')}
     ${extra.map((k) => `<dt>${esc(k)}</dt><dd>${show(raw[k])}</dd>`).join('')}`;
   $('#diag-backends').innerHTML = `<thead><tr><th scope="col">Backend</th><th scope="col">Scoring pass</th><th scope="col">Note</th></tr></thead>
     <tbody>${info.backend.measured.map((m) => `<tr${m.name === info!.backend.name ? ' class="chosen"' : ''}><td>${esc(m.name)}${m.name === info!.backend.name ? ' (chosen)' : ''}</td>

@@ -71,6 +71,8 @@ function stored(p: ProfileSnapshot): string {
 export function renderPanel(p: ProfileSnapshot, info: ReadyInfo): void {
   $('#cart-count').textContent = String(p.cart.reduce((s, c) => s + c.quantity, 0));
   $('[data-testid="top-categories"]').innerHTML = chips(p.topCategories, leaf, 'Nothing yet. Browse a little and your interests show here.');
+  // The hint explains the ✕ buttons, so it shows only beside them.
+  $('#interests-hint').hidden = p.topCategories.length === 0;
   $('#ranges').innerHTML = chips(p.topBrands, (k) => `${k} range`, 'None yet.');
   $('#price-band').textContent = p.priceBand ? `Mostly ${priceRange(p.priceBand.range)}.` : 'Not known yet.';
   $('#recent').innerHTML = recent(p);

@@ -38,7 +38,7 @@ export function renderGrid(): void {
   $('#grid-title').textContent = state.query ? `Results for “${state.query}”` : state.category ? leaf(state.category) : 'Popular products';
   $('#grid-count').textContent = all.length === 0
     ? (state.query ? `Nothing matches “${state.query}”. Try a shorter or different word.` : 'Nothing in this category right now.')
-    : `Showing ${shown.length.toLocaleString('en-GB')} of ${plural(all.length, 'product')}`;
+    : `Showing ${shown.length.toLocaleString('en-GB')} of ${plural(all.length, 'product')} in stock`;
   $('#grid').innerHTML = shown.map((i) => card(i, { testId: 'product' })).join('');
   const more = $<HTMLButtonElement>('#more');
   more.hidden = shown.length >= all.length;
