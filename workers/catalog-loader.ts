@@ -36,6 +36,6 @@ async function downloadJson(url: string, fetcher: Fetcher, onProgress?: (p: Prog
   try {
     return JSON.parse(text);
   } catch {
-    throw new LocalrecError('invalid_catalog', `The catalog at ${url} is not valid JSON; the previous catalog is kept.`);
+    throw new LocalrecError('invalid_catalog', `The catalog at ${url} is not valid JSON.`);
   }
 }

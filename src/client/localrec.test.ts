@@ -219,7 +219,16 @@ describe('createLocalrecWith (page-side facade)', () => {
       rec.track({ type: 'view', itemId: 'c' }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(outcomes.map(codeOf)[1]).toBe('invalid_event');
     expect(engine.received.track.map((e) => (e as { itemId: string }).itemId)).toEqual(['a', 'c']);
+  });
+
+  it('turns an event that cannot be read (a getter that throws, a proxy) into invalid_event', async () => {
+    const { rec } = start(new FakeEngine());
+    const throwing = Object.defineProperty({ type: 'view' }, 'itemId', { enumerable: true, get() { throw new Error('boom'); } });
+    const proxied = new Proxy({ type: 'view', itemId: 'a' }, {});
+    const outcomes = await Promise.allSettled([rec.track(throwing as never), rec.track(proxied as never)]);
+    expect(outcomes.map(codeOf)).toEqual(['invalid_event', 'invalid_event']);
   });
 
   it('asks for 10 items unless told otherwise and passes the rest of the request on', async () => {
@@ -272,9 +281,9 @@ describe('createLocalrecWith (page-side facade)', () => {
 
     const calls = await Promise.allSettled([
       rec.track({ type: 'view', itemId: '85123A' }), rec.recommend(), rec.profile(), rec.predict(),
-      rec.removeInterest('brand:Regency'), rec.forget(),
+      rec.removeInterest('brand:Regency'), rec.forget(), rec.ready(),
     ]);
-    expect(calls.map(codeOf)).toEqual(['destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed']);
+    expect(calls.map(codeOf)).toEqual(['destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed']);
   });
 
   it('keeps an engine that fails to start from raising an unhandled rejection; ready() reports the failure', async () => {

@@ -100,11 +100,22 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
   const call = async <T>(send: (e: Remote<EngineApi>) => Promise<T>): Promise<T> => (alive(), engine.call(send));
 
   return {
-    ready: () => engine.ready,
+    async ready() {
+      alive();
+      return engine.ready;
+    },
     async track(event) {
       alive();
+      // Copied here, so a value the worker could not receive (a function, a proxy, a getter that
+      // throws) is the page's typed error, not a DataCloneError from postMessage.
+      let copy: unknown;
+      try {
+        copy = structuredClone(event);
+      } catch (e) {
+        throw new LocalrecError('invalid_event', `The event could not be read or copied (${e instanceof Error ? e.message : String(e)}); it was not stored.`, 'event');
+      }
       // The page knows when the event happened; stamp it here, not after the hop to the worker.
-      const stamped = typeof event === 'object' && event !== null && event.time === undefined ? { ...event, time: Date.now() } : event;
+      const stamped = typeof copy === 'object' && copy !== null && (copy as { time?: unknown }).time === undefined ? { ...copy, time: Date.now() } : copy;
       return engine.track({ event: stamped, meta: { eventId: newEventId() } });
     },
     recommend: (request = {}) => call((e) => e.recommend({ k: 10, ...request })),

@@ -48,7 +48,7 @@ export interface Catalog {
 const MAX_ITEMS = 500_000;
 
 function bad(field: string, what: string): never {
-  throw new LocalrecError('invalid_catalog', `Catalog field \`${field}\` ${what}; the previous catalog is kept.`, field);
+  throw new LocalrecError('invalid_catalog', `Catalog field \`${field}\` ${what}.`, field);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -6,7 +6,7 @@
 export type LocalrecErrorCode =
   | 'invalid_event' // track() got an event that fails validation; nothing was stored
   | 'invalid_argument' // an API call got an argument of the wrong shape
-  | 'invalid_catalog' // catalog JSON failed validation; the previous catalog is kept
+  | 'invalid_catalog' // catalog JSON failed validation (a cached catalog, if any, is used instead)
   | 'catalog_fetch_failed' // the catalog URL could not be downloaded
   | 'download_failed' // an optional file (ranking bundle, lifecycle parameters, purchase model) could not be downloaded
   | 'invalid_bundle' // a ranking bundle is malformed or truncated
