@@ -20,6 +20,12 @@ const LABELLED: Record<string, (v: unknown) => [string, string] | undefined> = {
   batchesWritten: (v) => ['Writes to storage', `${Number(v)} batches`],
   lastWriteMs: (v) => ['Last write', `${Number(v)} ms`],
   tabsCoordinated: (v) => ['Shared with other open tabs', v ? 'yes (Web Locks)' : 'no'],
+  automated: (v) => {
+    const a = v as { now?: boolean; visits?: number; ignoredEvents?: number; last?: { reason?: string } } | null;
+    if (!a || typeof a.visits !== 'number') return undefined;
+    const state = a.now ? `this visit looks automated (${esc(String(a.last?.reason ?? ''))}): not learned from` : 'this visit looks human';
+    return ['Automated traffic', `${state}; ${a.visits} visits judged so far, ${Number(a.ignoredEvents)} events kept out of the profile`];
+  },
   catalog: (v) => {
     const error = (v as { error?: unknown } | null)?.error;
     return typeof error === 'string' ? ['Catalog load error', esc(error)] : undefined;

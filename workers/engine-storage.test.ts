@@ -34,7 +34,7 @@ async function start(h: EngineHost, options: Partial<EngineOptions> = {}) {
 }
 
 const files = () => ({ '/catalog.json': testCatalogJson() });
-const view = (i: number) => ({ type: 'view', itemId: ['c1', 'c2', 'k1', 'k2'][i % 4]!, time: T0 + i * 100 });
+const view = (i: number) => ({ type: 'view', itemId: ['c1', 'c2', 'k1', 'k2'][i % 4]!, time: T0 + i * 20 });
 
 describe('writes', () => {
   it('batches un-awaited track() calls: every one resolves stored, in few transactions', async () => {

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, type CleanEvent } from '../events';
+import { EVENT_TYPES, validateEvent, type CleanEvent } from '../events';
 import { emptyProfile, type Profile } from './state';
 import { applyUpdate, type UpdateContext } from './update';
 
@@ -23,6 +23,9 @@ export function checkProfile(raw: unknown): Profile | undefined {
     && Array.isArray(p.suppressed) && p.suppressed.every((s) => typeof s === 'string');
   if (!ok) return undefined;
   for (const t of EVENT_TYPES) if (!Object.hasOwn(p.counts, t)) p.counts[t] = 0;
+  // The bot watch is a convenience: a damaged one starts again rather than costing the profile.
+  if (p.botWatch !== undefined && !isBotWatch(p.botWatch)) delete p.botWatch;
+  if (p.automated !== undefined && !(isRecord(p.automated) && isFiniteNumber(p.automated.visits) && isFiniteNumber(p.automated.ignored))) delete p.automated;
   return p;
 }
 
@@ -43,6 +46,13 @@ function isFiniteNumber(v: unknown): v is number {
 
 function isVector(v: unknown, dim: number): boolean {
   return isRecord(v) && v.vector instanceof Float32Array && v.vector.length === dim && isFiniteNumber(v.weight) && isFiniteNumber(v.time);
+}
+
+function isBotWatch(v: unknown): boolean {
+  if (!isRecord(v) || !isFiniteNumber(v.last) || !Array.isArray(v.moments) || !Array.isArray(v.items) || !Array.isArray(v.held)) return false;
+  return v.moments.length === v.items.length && v.moments.every(isFiniteNumber) && v.items.every((i) => typeof i === 'string')
+    // Held events are learned later: each must still be a valid event.
+    && v.held.every((e) => { try { return isRecord(e) && validateEvent(e, Infinity).type === e.type; } catch { return false; } });
 }
 
 function isAffinities(v: unknown): boolean {

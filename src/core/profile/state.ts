@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type EventType } from '../events';
+import type { BotTotals, BotWatch } from './bot';
 
 /**
  * What the SDK believes about one shopper. Plain data (typed arrays included) so it can be
@@ -30,6 +31,10 @@ export interface Profile {
   stage?: string;
   /** The shopper's own adjustment of the shipped purchase model (see predict.ts). */
   personalModel?: PersonalModel;
+  /** The current visit watched for automated traffic (see bot.ts). */
+  botWatch?: BotWatch;
+  /** Visits judged automated so far, and the events not learned from. */
+  automated?: BotTotals;
 }
 
 /** The shopper's own adjustment of the shipped purchase model, learned from their past sessions. */

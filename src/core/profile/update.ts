@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog';
 import type { CleanEvent } from '../events';
 import { learnFromClosedSession, predict, type LifecycleModels, type LifecycleStage, type Prediction } from '../predict';
 import { applyEvent } from './apply-event';
+import { watchForBot } from './bot';
 import type { Profile } from './state';
 
 /** What an event is folded in with. */
@@ -25,8 +26,9 @@ export interface ProfileUpdate {
 
 /**
  * The one way an event changes a profile. Pure: the profile passed in is left as it was, so a
- * caller whose write then fails still holds the old state. The steps run in the only order that
- * works:
+ * caller whose write then fails still holds the old state. Automated traffic is kept out first
+ * (bot.ts: an event may be held, dropped, or release held ones). Then, for each event learned, the
+ * steps run in the only order that works:
  * 1. learn: an event that opens a new session closes the previous one, which is then a labelled
  *    example (did it end in a purchase?) for the shopper's own purchase model. This must read the
  *    closed session before step 2 replaces it;
@@ -43,6 +45,22 @@ export function updateProfile(profile: Profile, event: CleanEvent, ctx: UpdateCo
  * costs one copy of the profile, not one per event. Returns the stage change, if any.
  */
 export function applyUpdate(draft: Profile, event: CleanEvent, ctx: UpdateContext): StageChange | undefined {
+  const bot = watchForBot(draft.botWatch, event);
+  draft.botWatch = bot.watch;
+  if (bot.ignored > 0) {
+    const totals = (draft.automated ??= { visits: 0, ignored: 0 });
+    totals.ignored += bot.ignored;
+    if (bot.judgedNow) {
+      totals.visits++;
+      totals.last = { reason: bot.judgedNow, at: event.time };
+    }
+  }
+  let change: StageChange | undefined;
+  for (const e of bot.learn) change = learnOne(draft, e, ctx) ?? change;
+  return change;
+}
+
+function learnOne(draft: Profile, event: CleanEvent, ctx: UpdateContext): StageChange | undefined {
   const life = ctx.lifecycle;
   if (life) {
     const personal = learnFromClosedSession(draft, life, event.time);
