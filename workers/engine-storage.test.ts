@@ -186,6 +186,23 @@ describe('privacy', () => {
     expect(p.events.view).toBe(2);
   });
 
+  it('ages out an old event written in the same batch as new ones, and keeps the new ones', async () => {
+    const h = host(files());
+    const first = await start(h, { retentionDays: 90 });
+    const ancient = Date.UTC(2001, 0, 1);
+    await Promise.all([
+      first.engine.track({ type: 'view', itemId: 'k1', time: ancient }),
+      first.engine.track({ type: 'view', itemId: 'k2', time: T0 }),
+      first.engine.track({ type: 'click', itemId: 'k2', time: T0 + 10 }),
+    ]);
+    expect((await first.engine.diagnostics()).batchesWritten).toBe(1);
+    await first.engine.close();
+    const second = await start(h, { dbName: first.dbName, retentionDays: 90 });
+    const out = await second.engine.exportData();
+    expect(out.events.map((e) => e.time)).toEqual([T0, T0 + 10]);
+    expect((await second.engine.profile()).events.view).toBe(2);
+  });
+
   it('pending consent learns in memory only and keeps it once granted', async () => {
     const h = host(files());
     const first = await start(h, { consent: 'pending' });

@@ -15,6 +15,8 @@ import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './stor
  */
 export const SCHEMA_VERSION = 2;
 
+const DAY_MS = 86_400_000;
+
 /** How long a deletion waits for other tabs to let go of the database before going on. */
 const DELETE_WAIT_MS = 3000;
 
@@ -92,22 +94,33 @@ export class IdbStorage implements EngineStorage {
       await this.saveProfile(profile);
       return [];
     }
-    const [sealedEvents, sealedProfile] = await Promise.all([this.sealer.seal(events.map((e) => e.event)), this.sealer.seal(profile)]);
+    // A chunk never spans more than one UTC day, so retention can drop whole chunks by their
+    // oldest event without keeping an old event for the sake of a newer one (or the reverse beyond a day).
+    const byDay = new Map<number, (NewEvent & { i: number })[]>();
+    events.forEach((e, i) => {
+      const day = Math.floor(e.event.time / DAY_MS);
+      const group = byDay.get(day) ?? [];
+      if (group.length === 0) byDay.set(day, group);
+      group.push({ ...e, i });
+    });
+    const days = [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => group);
+    const [sealedProfile, ...sealedDays] = await Promise.all([this.sealer.seal(profile), ...days.map((group) => this.sealer.seal(group.map((e) => e.event)))]);
     const write = async () => {
       const tx = this.db.transaction(['chunks', 'profile', 'meta'], 'readwrite');
       const meta = tx.objectStore('meta');
       const first = Number((await meta.get('nextEvent')) ?? 1);
-      const numbers = events.map((_, i) => first + i);
-      const times = events.map((e) => e.event.time);
-      await tx.objectStore('chunks').add({
-        first: Math.min(...times), last: Math.max(...times), numbers,
-        eventIds: events.every((e) => e.eventId !== undefined) ? events.map((e) => e.eventId!) : [], sealed: sealedEvents,
-      });
+      for (const [d, group] of days.entries()) {
+        const times = group.map((e) => e.event.time);
+        await tx.objectStore('chunks').add({
+          first: Math.min(...times), last: Math.max(...times), numbers: group.map((e) => first + e.i),
+          eventIds: group.every((e) => e.eventId !== undefined) ? group.map((e) => e.eventId!) : [], sealed: sealedDays[d]!,
+        });
+      }
       await meta.put(first + events.length, 'nextEvent');
       await meta.put(Number((await meta.get('storedEvents')) ?? 0) + events.length, 'storedEvents');
       await tx.objectStore('profile').put(sealedProfile, 'current');
       await tx.done;
-      return numbers;
+      return events.map((_, i) => first + i);
     };
     try {
       return await write();
@@ -154,7 +167,8 @@ export class IdbStorage implements EngineStorage {
           out.push(stored);
         });
       }
-      return out;
+      // Chunks are per day, so one batch's events may sit in several: give them back in the order they were tracked.
+      return out.sort((a, b) => a.id - b.id);
     });
   }
 
@@ -162,9 +176,10 @@ export class IdbStorage implements EngineStorage {
     return this.dropChunks('age out old events', (chunks) => {
       let total = chunks.reduce((n, c) => n + c.numbers.length, 0);
       const out: Chunk[] = [];
-      // Whole batches go: a batch is kept while any of its events is within the limits.
+      // Whole chunks go, oldest first: one goes when its oldest event is out of the window (a chunk
+      // spans at most a day) or while the log holds more than `keep` events.
       for (const c of chunks) {
-        if (c.last >= before && total - c.numbers.length < keep) break;
+        if (c.first >= before && total <= keep) break;
         out.push(c);
         total -= c.numbers.length;
       }
