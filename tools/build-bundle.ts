@@ -41,7 +41,7 @@ export function readCatalogIds(file: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
 }
 
-function main(): void {
+export function main(): void {
   const args = parseOptions({
     events: { type: 'string' },
     out: { type: 'string' },
@@ -103,6 +103,6 @@ function main(): void {
   }
 }
 
-const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}] [--no-fit]`;
+export const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}] [--no-fit]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);

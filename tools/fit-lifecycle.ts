@@ -56,7 +56,7 @@ function gammaGammaDegeneracy(params: GammaGammaParams | null, spenders: number)
   return why;
 }
 
-function main(): void {
+export function main(): void {
   const values = parseOptions({
     transactions: { type: 'string' },
     format: { type: 'string' },
@@ -180,6 +180,6 @@ function main(): void {
   }
 }
 
-const USAGE = `npm run fit-lifecycle -- --transactions FILE [--format ${TRANSACTION_FORMATS.join('|')}] [--calibration-end YYYY-MM-DD] [--holdout-end YYYY-MM-DD] [--json] [--out FILE] [--fallback-params FILE]`;
+export const USAGE = `npm run fit-lifecycle -- --transactions FILE [--format ${TRANSACTION_FORMATS.join('|')}] [--calibration-end YYYY-MM-DD] [--holdout-end YYYY-MM-DD] [--json] [--out FILE] [--fallback-params FILE]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('fit-lifecycle', USAGE, main);

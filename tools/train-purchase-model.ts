@@ -50,7 +50,7 @@ function usualValue(xs: readonly number[]): number {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const values = parseOptions({
     data: { type: 'string', default: '../shared/data/diginetica-sample' },
     folds: { type: 'string', default: '5' },
@@ -153,6 +153,6 @@ async function main(): Promise<void> {
   }
 }
 
-const USAGE = 'npm run train-purchase-model -- [--data DIR] [--folds 5] [--l2 0.01] [--json] [--out FILE]';
+export const USAGE = 'npm run train-purchase-model -- [--data DIR] [--folds 5] [--l2 0.01] [--json] [--out FILE]';
 
 if (isEntryPoint(import.meta.url)) await runTool('train-purchase-model', USAGE, main);

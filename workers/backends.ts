@@ -11,9 +11,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // Vite emits the .wasm files only when they are imported as URLs (see PLATFORM-NOTES.md).
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+// `no-inline`: Vite's library mode otherwise inlines every asset as a base64 data: URL (all three
+// builds in the worker: 3.6 times its size in gzip), which a page CSP without `data:` in
+// connect-src blocks, turning wasm off. As files they resolve against the worker script's own
+// URL (import.meta.url), and only the build the browser can run is downloaded.
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url&no-inline';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url&no-inline';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url&no-inline';
 import { LocalrecError } from '../src/core/errors';
 import type { BackendReport } from '../src/protocol';
 
