@@ -4,10 +4,20 @@
  *
  *   npm run eval -- --train FILE --test FILE [--json] [--bundle-min-support K] [--no-fit]
  *   npm run eval -- --train FILE --split-days 1      # validation: the train file's last day
+ *   npm run eval -- --train FILE --test FILE --full-path [--item-categories FILE] [--json]
  *
  * localrec ranks with the weights `npm run build-bundle` would fit and publish: fitted on the
  * train file's own most recent sessions (never on the test file). --no-fit ranks with
  * DEFAULT_RANKER_PARAMS instead, as bundles built before the fit did.
+ *
+ * --full-path also replays the test sessions through the worker's whole path (tools/lib/full-path.ts:
+ * the profile update event by event, tfjs cosine on the cpu backend, `rank()` with its blend,
+ * filters and novelty damping) on a catalog built from the data set (tools/lib/eval-catalog.ts:
+ * Online Retail's titles and prices when the log is Online Retail; Diginetica's categories from
+ * --item-categories product-categories.csv; otherwise ids only). Its figures join `results` as
+ * `localrec-full-next-click` (no damping of items already seen) and `localrec-full-strip` (the
+ * defaults a shopper sees), next to `localrec`, the session ranker alone; `fullPath` says what
+ * the catalog held and what the replay met (duplicates, automated-traffic holds, session gaps).
  *
  * Files are TSV `SessionId ItemId Time`, Diginetica's train-item-views.csv or Online Retail CSV
  * (detected from the header, or --format). Ranker/builder options for tuning: --params JSON
@@ -18,15 +28,20 @@ import { gzipSync } from 'node:zlib';
 import { LocalrecError } from '../src/core/errors';
 import { choiceOption, isEntryPoint, numberOption, parseOptions, runTool } from './lib/cli';
 import { PopBaseline, SequentialRulesBaseline, SessionKnnBaseline, SessionPopBaseline, type NextItemScorer } from '../src/core/sequence/baselines';
+import { parseCatalog } from '../src/core/catalog';
+import { CatalogSequenceRanker } from '../src/core/ranking/signals/sequence';
 import { buildSequenceBundle } from '../src/core/sequence/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
 import { buildFittedBundle, type FitResult } from '../src/core/sequence/fit';
 import { ItemIndex } from '../src/core/sequence/item-index';
+import type { MetricSummary } from '../src/core/sequence/next-item-metrics';
 import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
 import { SequenceRanker } from '../src/core/sequence/ranker';
 import { replaySessions } from '../src/core/sequence/replay';
 import type { LogSession } from '../src/core/sequence/types';
 import { splitLastDays } from '../src/core/sequence/validation-split';
+import { digineticaContents, evalCatalog, onlineRetailContents, type EvalCatalogStats, type ItemContents } from './lib/eval-catalog';
+import { FULL_PATH_MODES, replayFullPath, type FullPathEvents, type FullPathMode } from './lib/full-path';
 
 /** Options of {@link evaluate}. */
 export interface EvalOptions {
@@ -48,7 +63,28 @@ export interface EvalReport {
   /** The weights localrec ranked with (the fit's, then --params), and the fit (null with --no-fit). */
   ranker: { params: Record<string, number>; fit: FitResult | null };
   results: Record<string, Record<string, number>>;
+  /** With --full-path: the catalog it ranked on and what the replay met (figures are in `results`). */
+  fullPath?: FullPathReport;
 }
+
+/** What --full-path adds besides its two `results` entries. */
+export interface FullPathReport {
+  /** What the catalog was built from, and how many of its items have a title, category and price from it. */
+  catalog: EvalCatalogStats & { source: string };
+  backend: 'cpu';
+  events: FullPathEvents;
+  /** Per mode: the metrics over repeat targets only, and the replay's wall time. */
+  modes: Record<FullPathMode, { repeats: MetricSummary; wallSeconds: number }>;
+}
+
+/** The published bundle evaluate() ranks with, and the fit behind its weights (null with fit: false). */
+export interface EvalBundle {
+  readonly bytes: Uint8Array;
+  readonly fit: FitResult | null;
+}
+
+/** Key of a full-path mode in `results`. */
+export const fullPathKey = (mode: FullPathMode) => `localrec-full-${mode}`;
 
 /** Reads a log file (format from --format or its header) into sessions. */
 export function readSessions(file: string, format?: LogFormat): LogSession[] {
@@ -56,11 +92,21 @@ export function readSessions(file: string, format?: LogFormat): LogSession[] {
   return groupSessions(parseLog(text, format ?? detectLogFormat(text)));
 }
 
-/** Builds the bundle from `train`, replays `test` through localrec and the baselines. */
-export function evaluate(train: readonly LogSession[], test: readonly LogSession[], opts: EvalOptions = {}): Omit<EvalReport, 'train' | 'test'> {
+/** Builds the bundle from `train` as `npm run build-bundle` would (fitted unless `opts.fit` is false), encoded. */
+export function evalBundle(train: readonly LogSession[], opts: EvalOptions = {}): EvalBundle {
   const build = { ...opts.build, ...(opts.minSupport ? { minSupport: opts.minSupport } : {}) };
   const fitted = opts.fit === false ? undefined : buildFittedBundle(train, build, { now: () => performance.now() });
-  const bundleBytes = encodeBundle(fitted ? fitted.bundle : buildSequenceBundle(train, build));
+  return { bytes: encodeBundle(fitted ? fitted.bundle : buildSequenceBundle(train, build)), fit: fitted?.fit ?? null };
+}
+
+/** Builds the bundle from `train` (or takes it), replays `test` through localrec and the baselines. */
+export function evaluate(
+  train: readonly LogSession[],
+  test: readonly LogSession[],
+  opts: EvalOptions = {},
+  bundle: EvalBundle = evalBundle(train, opts),
+): Omit<EvalReport, 'train' | 'test'> {
+  const bundleBytes = bundle.bytes;
   // Evaluate the decoded bytes, so quantisation is part of what is measured.
   const ranker = new SequenceRanker(decodeBundle(bundleBytes), opts.params ?? {});
   // Bundle items are numbered in tie order (by item id), so index order breaks ties.
@@ -84,9 +130,53 @@ export function evaluate(train: readonly LogSession[], test: readonly LogSession
   return {
     predictions,
     bundle: { items: ranker.itemIds.length, bytes: bundleBytes.length, gzipBytes: gzipSync(bundleBytes, { level: 9 }).length },
-    ranker: { params: { ...ranker.params }, fit: fitted?.fit ?? null },
+    ranker: { params: { ...ranker.params }, fit: bundle.fit },
     results,
   };
+}
+
+/** Options of {@link evaluateFullPath}. */
+export interface FullPathOptions {
+  /** What the data set says about its items (eval-catalog.ts), and where that came from. */
+  readonly contents: ItemContents;
+  readonly source: string;
+  /** Ranker weight overrides, as --params gives them to the session ranker. */
+  readonly params?: Record<string, number>;
+}
+
+/**
+ * Replays `test` through the worker's whole path in both modes (tools/lib/full-path.ts), on a
+ * catalog of the training items built from `opts.contents` and the same bundle `evaluate` ranks
+ * with. Returns the two `results` entries and the report's `fullPath` part.
+ */
+export async function evaluateFullPath(
+  train: readonly LogSession[],
+  test: readonly LogSession[],
+  bundle: EvalBundle,
+  opts: FullPathOptions,
+): Promise<{ results: Record<string, Record<string, number>>; fullPath: FullPathReport }> {
+  const { json, stats } = evalCatalog(train, opts.contents, 'eval');
+  const catalog = parseCatalog(json);
+  const sequence = new CatalogSequenceRanker(new SequenceRanker(decodeBundle(bundle.bytes), opts.params ?? {}), catalog);
+  const results: Record<string, Record<string, number>> = {};
+  const modes = {} as FullPathReport['modes'];
+  let events: FullPathEvents | undefined;
+  for (const mode of Object.keys(FULL_PATH_MODES) as FullPathMode[]) {
+    const r = await replayFullPath(catalog, sequence, test, mode);
+    const { predictions: _n, ...m } = r.metrics;
+    results[fullPathKey(mode)] = { ...m, msPerPrediction: r.msPerPrediction };
+    modes[mode] = { repeats: r.repeats, wallSeconds: r.wallSeconds };
+    events = r.events;
+  }
+  return { results, fullPath: { catalog: { source: opts.source, ...stats }, backend: 'cpu', events: events!, modes } };
+}
+
+/** What --full-path builds the catalog from: Online Retail's own rows, --item-categories, or ids only. */
+function catalogContents(trainFile: string, format: LogFormat | undefined, categoriesFile: string | undefined): { contents: ItemContents; source: string } {
+  if (categoriesFile !== undefined) return { contents: digineticaContents(readFileSync(categoriesFile, 'utf8')), source: `categories from ${categoriesFile}` };
+  const text = readFileSync(trainFile, 'utf8');
+  if ((format ?? detectLogFormat(text)) === 'online-retail') return { contents: onlineRetailContents(text), source: `titles and prices from ${trainFile}` };
+  return { contents: new Map(), source: 'ids only' };
 }
 
 /** A JSON object of numbers, as --params and --build take (undefined when not given). */
@@ -104,7 +194,7 @@ function numbersOption(name: string, text: string | undefined): Record<string, n
   return value as Record<string, number>;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseOptions({
     train: { type: 'string' },
     test: { type: 'string' },
@@ -116,11 +206,16 @@ function main(): void {
     build: { type: 'string' },
     methods: { type: 'string' },
     'no-fit': { type: 'boolean', default: false },
+    'full-path': { type: 'boolean', default: false },
+    'item-categories': { type: 'string' },
   });
   const { train: trainFile, test: testFile } = args;
   const splitDays = numberOption('split-days', args['split-days']);
   if (!trainFile || (!testFile && splitDays === undefined)) {
     throw new LocalrecError('invalid_argument', '--train FILE and one of --test FILE or --split-days N are required.');
+  }
+  if (args['item-categories'] !== undefined && !args['full-path']) {
+    throw new LocalrecError('invalid_argument', '--item-categories builds the catalog of --full-path; add --full-path.');
   }
   const format = choiceOption('format', args.format, LOG_FORMATS);
   const minSupport = numberOption('bundle-min-support', args['bundle-min-support']);
@@ -130,17 +225,24 @@ function main(): void {
   let test: LogSession[];
   if (splitDays !== undefined) ({ train, validation: test } = splitLastDays(train, splitDays));
   else test = readSessions(testFile!, format);
+  const opts: EvalOptions = {
+    ...(minSupport !== undefined ? { minSupport } : {}),
+    ...(params ? { params } : {}),
+    ...(build ? { build } : {}),
+    ...(args.methods !== undefined ? { methods: args.methods.split(',') } : {}),
+    fit: !args['no-fit'],
+  };
+  const bundle = evalBundle(train, opts);
   const report: EvalReport = {
     train: trainFile,
     test: testFile ?? `${trainFile} (last ${splitDays} day(s))`,
-    ...evaluate(train, test, {
-      ...(minSupport !== undefined ? { minSupport } : {}),
-      ...(params ? { params } : {}),
-      ...(build ? { build } : {}),
-      ...(args.methods !== undefined ? { methods: args.methods.split(',') } : {}),
-      fit: !args['no-fit'],
-    }),
+    ...evaluate(train, test, opts, bundle),
   };
+  if (args['full-path']) {
+    const full = await evaluateFullPath(train, test, bundle, { ...catalogContents(trainFile, format, args['item-categories']), ...(params ? { params } : {}) });
+    Object.assign(report.results, full.results);
+    report.fullPath = full.fullPath;
+  }
   if (args.json) {
     console.log(JSON.stringify(report));
     return;
@@ -153,14 +255,25 @@ function main(): void {
     const m = (x: typeof f.before) => `${x['hr@20'].toFixed(4)} / ${x['mrr@20'].toFixed(4)}`;
     console.log(`fit: ${f.fitted ? 'fitted' : 'kept the defaults'} on ${f.validation.sessions} recent train sessions (${f.validation.predictions} predictions), ${f.evaluations} evaluations, ${(f.ms / 1000).toFixed(1)} s; validation HR@20 / MRR@20 ${m(f.before)} -> ${m(f.after)}`);
   }
-  console.log(`ranker: ${JSON.stringify(report.ranker.params)}\n`);
+  console.log(`ranker: ${JSON.stringify(report.ranker.params)}`);
+  const full = report.fullPath;
+  if (full) {
+    const c = full.catalog;
+    const e = full.events;
+    console.log(`full path: catalog of ${c.items} items (${c.source}: ${c.titled} titled, ${c.categorised} categorised, ${c.priced} priced), tfjs ${full.backend}; ${e.events} events, ${e.duplicates} duplicates dropped, ${e.predictionsWhileHeld} predictions while events were held, ${e.ignored} events ignored in ${e.judgedSessions} sessions judged automated, ${e.predictionsAfterGap} predictions after a 30-minute gap`);
+    for (const [mode, m] of Object.entries(full.modes)) {
+      console.log(`  ${mode}: ${m.wallSeconds.toFixed(1)} s; repeat targets (${m.repeats.predictions}) HR@20 / MRR@20 ${m.repeats['hr@20'].toFixed(4)} / ${m.repeats['mrr@20'].toFixed(4)}`);
+    }
+  }
+  console.log('');
   const cols = ['hr@20', 'mrr@20', 'hr@10', 'mrr@10', 'ndcg@20', 'msPerPrediction'];
-  console.log(['method'.padEnd(10), ...cols.map((c) => c.padStart(9))].join(' '));
+  const width = Math.max(10, ...Object.keys(report.results).map((name) => name.length));
+  console.log(['method'.padEnd(width), ...cols.map((c) => c.padStart(9))].join(' '));
   for (const [name, m] of Object.entries(report.results)) {
-    console.log([name.padEnd(10), ...cols.map((c) => m[c]!.toFixed(4).padStart(9))].join(' '));
+    console.log([name.padEnd(width), ...cols.map((c) => m[c]!.toFixed(4).padStart(9))].join(' '));
   }
 }
 
-const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr,sknn] [--no-fit]`;
+const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr,sknn] [--no-fit] [--full-path [--item-categories FILE]]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('eval', USAGE, main);

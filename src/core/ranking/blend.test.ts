@@ -60,3 +60,30 @@ describe('blend', () => {
     expect(Array.from(b.total)).toEqual(Array.from(SIGNALS.sequence.values(ctx, pool)));
   });
 });
+
+describe('blend on a catalog of ids only', () => {
+  // Titles that are the ids, one category, one price: what a store that publishes ids alone gives.
+  const ids = parseCatalog(testCatalogJson({
+    items: ['1', '2', '3', '4'].map((id, i) => ({ id, title: id, category: ['All items'], price: 0, available: true, popularity: 10 * i })),
+  }));
+  const p = emptyProfile(64, T0);
+  applyEvent(p, validateEvent({ type: 'view', itemId: '2', time: T0 }, T0), ids);
+  const seq = new Float32Array(4);
+  seq[ids.index.get('3')!] = 1;
+  const idsCandidates = candidateIndices(ids, { k: 4 });
+  const poolOf = (c: RankContext) => applyFilters(c, idsCandidates, similarities(ids, idsCandidates, queryVector(p, ids, c.now)));
+
+  it('gives no weight to the signals that cannot tell its items apart, nor to the prior beside the sequence signal', () => {
+    const c: RankContext = { catalog: ids, profile: p, request: { k: 4 }, now: T0 + 1000, sequence: { scores: seq, explain: () => [] } };
+    const b = blend(c, poolOf(c));
+    for (const name of ['similarity', 'category', 'brand', 'priceBand', 'prior'] as const) expect(Array.from(b.parts[name]), name).toEqual([0, 0, 0, 0]);
+    expect(Array.from(b.total)).toEqual(Array.from(b.parts.sequence));
+  });
+
+  it('still ranks by the prior without sequence scores (a new shopper, or a session the bundle does not know)', () => {
+    const c: RankContext = { catalog: ids, profile: p, request: { k: 4 }, now: T0 + 1000, sequence: undefined };
+    const b = blend(c, poolOf(c));
+    expect(b.parts.prior[ids.index.get('4')!]).toBeCloseTo(RANK_WEIGHTS.prior, 6);
+    expect(Array.from(b.parts.similarity)).toEqual([0, 0, 0, 0]);
+  });
+});

@@ -34,13 +34,22 @@ export interface Blend {
   readonly total: Float32Array;
 }
 
-/** Stage 3, scores: every signal over the pool, weighted and summed. */
+/** The weight a signal gets in this ranking: its weight, or 0 when it cannot tell anything apart here. */
+function effectiveWeight(ctx: RankContext, name: SignalName, weights: Record<SignalName, number> = RANK_WEIGHTS): number {
+  const w = weights[name];
+  return w !== 0 && (SIGNALS[name].informative?.(ctx) ?? true) ? w : 0;
+}
+
+/**
+ * Stage 3, scores: every signal over the pool, weighted and summed. A signal that is not
+ * informative for this catalog or context (`Signal.informative`) counts nothing.
+ */
 export function blend(ctx: RankContext, pool: Pool, weights: Record<SignalName, number> = RANK_WEIGHTS): Blend {
   const n = pool.items.length;
   const parts = {} as Record<SignalName, Float32Array>;
   const total = new Float64Array(n);
   for (const name of SIGNAL_NAMES) {
-    const w = weights[name];
+    const w = effectiveWeight(ctx, name, weights);
     const part = w === 0 ? new Float32Array(n) : SIGNALS[name].values(ctx, pool);
     for (let c = 0; c < n; c++) {
       part[c] = w * part[c]!;

@@ -11,6 +11,12 @@ export interface RankContext {
   readonly now: number;
   /** The bundle's scores for the shopper's current session, when a bundle is loaded and knows an item of it. */
   readonly sequence: SequenceScores | undefined;
+  /**
+   * The share of its score an item already seen this session keeps (novelty.ts; default
+   * `SEEN_DAMPING`). 1 turns the damping off, as a next-click evaluation ranks: a strip the
+   * shopper sees damps what they just saw, a prediction of their next click must not.
+   */
+  readonly seenDamping?: number;
 }
 
 /** The candidates still in play, in request order: catalog indices and their cosine to the profile's query. */

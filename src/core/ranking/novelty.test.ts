@@ -20,6 +20,17 @@ describe('dampSeen', () => {
     expect(Array.from(scores)).toEqual([SEEN_DAMPING, 1]);
   });
 
+  it('damps by the context\'s seenDamping when it gives one; 1 leaves seen items as they were', () => {
+    const profile = emptyProfile(64, T0);
+    applyEvent(profile, validateEvent({ type: 'view', itemId: 'k1', time: T0 }, T0), catalog);
+    const pool: Pool = { items: Int32Array.of(at('k1'), at('k2')), similarity: new Float32Array(2), requested: new Int32Array(0) };
+    for (const [seenDamping, kept] of [[0.25, 0.25], [1, 1]] as const) {
+      const scores = Float32Array.of(1, 1);
+      dampSeen({ catalog, profile, request: { k: 2 }, now: T0, sequence: undefined, seenDamping }, pool, scores);
+      expect(Array.from(scores)).toEqual([kept, 1]);
+    }
+  });
+
   it('forgets what was seen once a new session starts', () => {
     const profile = emptyProfile(64, T0);
     applyEvent(profile, validateEvent({ type: 'view', itemId: 'k1', time: T0 }, T0), catalog);

@@ -3,6 +3,7 @@ import { priceBand } from '../../hash-embedding';
 import { affinityAt, type Affinity } from '../../profile/state';
 import type { Pool } from '../context';
 import type { Signal } from './signal';
+import { catalogVariety } from './variety';
 
 /** Affinities decayed to now and scaled so the strongest of the kind is 1. */
 function scaled(rec: Record<string, Affinity>, now: number): Map<string, number> {
@@ -40,6 +41,7 @@ export const categorySignal: Signal = {
       return Math.max(cat, inContext);
     });
   },
+  informative: ({ catalog }) => catalogVariety(catalog).categories,
   reason({ catalog }, i, weight) {
     const category = categoryKey(catalog.items[i]!.category);
     return { kind: 'category', category, weight, text: `You have been browsing ${category}` };
@@ -52,6 +54,7 @@ export const brandSignal: Signal = {
     const aff = scaled(profile.brands, now);
     return perItem(catalog, pool, (item) => (item.brand === undefined ? 0 : aff.get(item.brand) ?? 0));
   },
+  informative: ({ catalog }) => catalogVariety(catalog).brands,
   reason({ catalog }, i, weight) {
     const brand = catalog.items[i]!.brand;
     return brand ? { kind: 'brand', weight, text: `You like the ${brand} range` } : undefined;
@@ -64,6 +67,7 @@ export const priceBandSignal: Signal = {
     const aff = scaled(profile.priceBands, now);
     return perItem(catalog, pool, (item) => aff.get(String(priceBand(item.price))) ?? 0);
   },
+  informative: ({ catalog }) => catalogVariety(catalog).priceBands,
   reason(_ctx, _i, weight) {
     return { kind: 'price_band', weight, text: 'In the price range you usually look at' };
   },

@@ -34,6 +34,15 @@ describe('sessionItems', () => {
     ]);
     expect(sessionItems(p)).toEqual([{ itemId: 'k3', time: T0 / 1000 }, { itemId: 'k1', time: (T0 + 2000) / 1000 }]);
   });
+
+  it('counts the same item looked at again (an event of a type its look already had) as another look, as click logs do', () => {
+    const p = profileOf([
+      { type: 'view', itemId: 'k3', time: T0 }, { type: 'view', itemId: 'k3', time: T0 + 30_000 },
+      { type: 'click', itemId: 'k1', time: T0 + 60_000 }, { type: 'view', itemId: 'k1', time: T0 + 60_010 },
+      { type: 'add_to_cart', itemId: 'k1', time: T0 + 70_000 }, { type: 'view', itemId: 'k1', time: T0 + 90_000 },
+    ]);
+    expect(sessionItems(p).map((e) => [e.itemId, e.time * 1000 - T0])).toEqual([['k3', 0], ['k3', 30_000], ['k1', 60_000], ['k1', 90_000]]);
+  });
 });
 
 describe('CatalogSequenceRanker', () => {

@@ -1,5 +1,5 @@
 import { itemTitle, type Catalog } from '../../catalog';
-import { EVENT_TABLE } from '../../events';
+import { EVENT_TABLE, type EventType } from '../../events';
 import type { Profile } from '../../profile/state';
 import type { SequenceRanker } from '../../sequence/ranker';
 import type { ItemLook } from '../../sequence/types';
@@ -14,15 +14,22 @@ export interface SequenceScores {
 
 /**
  * The current session as the sequence ranker reads it: item looks, oldest first, times in
- * seconds. A click and the view it opens arrive as two events for one look; consecutive events on
- * the same item are merged so the page's double-firing does not count as a repeat visit.
+ * seconds. One look at an item may arrive as several consecutive events of different types (a
+ * click, the view it opens, an add to cart): they are merged. The same type again on the same
+ * item is another look, as the store's click logs, which the bundle learned from, count it (an
+ * event the page fired twice within a second was already dropped as a duplicate: `isDuplicate`).
  */
 export function sessionItems(profile: Profile): ItemLook[] {
   const out: ItemLook[] = [];
+  let lookTypes = new Set<EventType>();
   for (const e of profile.session.events) {
     if (!e.itemId || !EVENT_TABLE[e.type].looksAtItem) continue;
-    if (out.at(-1)?.itemId === e.itemId) continue;
+    if (out.at(-1)?.itemId === e.itemId && !lookTypes.has(e.type)) {
+      lookTypes.add(e.type);
+      continue;
+    }
     out.push({ itemId: e.itemId, time: e.time / 1000 });
+    lookTypes = new Set([e.type]);
   }
   return out;
 }

@@ -17,4 +17,11 @@ export interface Signal {
    * outweighs them all (popularity is nobody's personal reason).
    */
   readonly fallback?: boolean;
+  /**
+   * False when the signal can tell nothing apart in this ranking: it reads catalog fields that
+   * every item shares or that no two items share (see `catalogVariety`). The blend then gives it
+   * no weight, so it adds neither a constant (which would change what novelty damping does) nor
+   * noise. Absent means always informative.
+   */
+  informative?(ctx: RankContext): boolean;
 }

@@ -1,6 +1,7 @@
 import { itemTitle, itemVector } from '../../catalog';
 import { EVENT_TABLE } from '../../events';
 import type { Signal } from './signal';
+import { hasContent } from './variety';
 
 /** How many distinct recent items are searched for the one a "similar to" reason names. */
 const RECENT_LOOKBACK = 15;
@@ -12,6 +13,10 @@ export const similaritySignal: Signal = {
   values(_ctx, pool) {
     return pool.similarity.map((s) => Math.max(0, s));
   },
+  // Hashed embeddings of items that share no content field are each item's identity: the cosine
+  // says only "seen before" (the sequence signal's repeat weight, fitted to the store, says that)
+  // plus hash collisions.
+  informative: ({ catalog }) => hasContent(catalog),
   reason({ catalog, profile: p, request }, i, weight) {
     const ctx = request.context?.itemId;
     if (ctx !== undefined && catalog.index.has(ctx)) {
