@@ -9,6 +9,9 @@ import { resolve } from 'node:path';
  * - `--mode lib`: the npm entry (ESM, dist/lib/localrec.js);
  * - `--mode script`: the script-tag build (IIFE defining `window.localrec`, dist/lib/localrec.iife.js),
  *   plus dist/types/global.d.ts, the type of that global;
+ * - `--mode commands`: `localrec('track', …)` for the script tag and the snippet
+ *   (dist/lib/localrec-commands.js, src/snippet/commands.ts), which the script-tag build imports
+ *   beside itself; a file of its own so it stays within its 4 KB budget;
  * - `--mode adapters`: the pure event readers (ESM, dist/lib/adapters.js, `localrec/adapters`),
  *   which run in a page or in Node;
  * - `--mode cli`: the Node tools compiled to plain JS (dist/cli/localrec.js, what `npx localrec`
@@ -30,7 +33,9 @@ export default defineConfig(({ mode }) => {
         emptyOutDir: !script,
         // Library mode leaves ES output's whitespace in; the facade's gzip budget counts, so minify fully.
         minify: true,
-        rolldownOptions: { output: { minify: true } },
+        // The live wiring of `sources` (src/client/sources.ts) is a chunk of its own with a fixed
+        // name, which the script-tag build imports by URL when a page passes `sources`.
+        rolldownOptions: { output: { minify: true, chunkFileNames: 'localrec-[name].js' } },
         target: 'es2022',
         lib: {
           entry: resolve(import.meta.dirname, script ? 'src/script-tag.ts' : 'src/index.ts'),
@@ -38,6 +43,17 @@ export default defineConfig(({ mode }) => {
           formats: [script ? ('iife' as const) : ('es' as const)],
           fileName: () => (script ? 'localrec.iife.js' : 'localrec.js'),
         },
+      },
+    };
+  }
+  if (mode === 'commands') {
+    return {
+      build: {
+        outDir: 'dist/lib',
+        emptyOutDir: false,
+        minify: true,
+        target: 'es2022',
+        lib: { entry: resolve(import.meta.dirname, 'src/snippet/commands.ts'), formats: ['es' as const], fileName: () => 'localrec-commands.js' },
       },
     };
   }
@@ -113,7 +129,7 @@ function scriptGlobalTypes(): Plugin {
  * The global the script-tag build (localrec.iife.js) defines. Bring it into a project with
  * \`/// <reference types="localrec/global" />\` or \`"types": ["localrec/global"]\` in tsconfig.json.
  */
-type LocalrecGlobal = typeof import('./script-tag');
+type LocalrecGlobal = import('./script-tag').LocalrecGlobal;
 
 declare global {
   interface Window {

@@ -21,6 +21,9 @@ const libWasm = readdirSync('dist/lib/assets')
 const report = {
   facadeEsm: measure('dist/lib/localrec.js', 4096),
   facadeIife: measure('dist/lib/localrec.iife.js', 4096),
+  // Loaded on demand beside the facade: the live wiring of `sources`, and the script tag's localrec('…') commands.
+  sourcesChunk: measure('dist/lib/localrec-sources.js'),
+  commandsChunk: measure('dist/lib/localrec-commands.js'),
   libWorker: measure('dist/lib/localrec-worker.js', 260 * 1024),
   libWasm,
   demoWorker: measure(pick(/^engine\.worker-.*\.js$/)),

@@ -16,6 +16,7 @@ export function createLocalrec(options: LocalrecOptions): Localrec {
   return createLocalrecWith(
     () => new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'localrec-engine' }),
     options,
+    () => import('./client/sources'),
   );
 }
 

@@ -34,6 +34,8 @@ export type EngineEvent =
 export interface EngineOptions {
   /** Catalog URL (absolute, or relative to the page) or the catalog object itself. */
   catalog: string | CatalogJson;
+  /** The URL relative URLs in these options are resolved against (the script-tag build passes the page's). */
+  base?: string;
   /** Optional URL of the ranking bundle built by `npm run build-bundle`. */
   bundle?: string;
   /** IndexedDB database name; one per store. */
@@ -72,6 +74,36 @@ export interface Diagnostics {
   lastWriteMs?: number;
   /** Whether writes are coordinated with other tabs of the store (Web Locks). */
   tabsCoordinated: boolean;
+  /**
+   * Traffic judged automated (inhuman rates, a sweep of distinct items, metronome-regular
+   * intervals) and kept out of the profile: whether the current visit is judged, how many visits
+   * and events so far, and the latest judgement's reason and event time.
+   */
+  automated: { now: boolean; visits: number; ignoredEvents: number; last?: { reason: 'rate' | 'sweep' | 'metronome'; at: number } };
+  /** What each wired source (`createLocalrec({ sources })`) has sent since the worker started; absent until one sends. */
+  sources?: Partial<Record<SourceName, SourceCounts>>;
+}
+
+/** The tracking a store already has, wired live with `createLocalrec({ sources })` (src/client/sources.ts). */
+export type SourceName = 'dataLayer' | 'segment' | 'shopify';
+
+/** What came from one source: every payload is counted in `payloads`, and in `skipped` or `malformed` when that is what it was. */
+export interface SourceCounts {
+  /** Payloads received: dataLayer entries, Segment track calls, Shopify pixel events. */
+  payloads: number;
+  /** Events read from them and passed to learning, as track() would (repeats are still recognised there). */
+  events: number;
+  /**
+   * Payloads that say nothing localrec learns from: page views, checkout steps, gtag config and
+   * consent commands, GTM's own entries, `ecommerce: null`, an e-commerce event without an item id.
+   */
+  skipped: number;
+  /**
+   * Payloads that are not what the source sends (a dataLayer entry that is not an object, a
+   * Segment call without a name, a Shopify event without `name`), or with an event track() would
+   * refuse (its other events are still learned).
+   */
+  malformed: number;
 }
 
 /** Everything stored about the shopper on this device, readable: what `exportData()` returns. */
@@ -102,6 +134,11 @@ export interface ReadyInfo {
   /** Where what is learned is kept: 'memory' while consent is pending or when storage failed (`reason` says which). */
   storage: StorageStatus;
   consent: Consent;
+  /**
+   * Set when the catalog download failed or was invalid and the copy cached on this device is
+   * ranked instead: what went wrong and which version is in use (the page may want to alert the store).
+   */
+  catalogStale?: string;
   startupMs: number;
 }
 
@@ -128,20 +165,30 @@ export type TrackResult =
   | { stored: true; id: number; durable: boolean }
   | { stored: false; reason: 'duplicate' | 'consent_denied' };
 
-/** Sent with an event so that a replay after a worker restart is recognised and not counted twice. */
-export interface TrackMeta { eventId?: string }
+/**
+ * Sent with an event so that a replay after a worker restart is recognised and not counted twice.
+ * With `source`, the event is a raw payload of that source, read in the worker; the events read
+ * from it get ids derived from `eventId`, so a replayed payload is recognised too.
+ */
+export interface TrackMeta { eventId?: string; source?: SourceName }
+
+/** What became of a source payload: what each event read from it became (none for a page view). */
+export interface SourceResult { read: TrackResult[] }
 
 /** One call of a `trackMany` batch: the event and its meta, as `track()` takes them. */
 export interface TrackCall { event: unknown; meta?: TrackMeta }
 
 /** One outcome of a `trackMany` batch: the result, or the error `track()` would have thrown. */
-export type TrackOutcome = { ok: TrackResult } | { error: { code: LocalrecErrorCode; message: string; field?: string } };
+export type TrackOutcome = { ok: TrackResult | SourceResult } | { error: { code: LocalrecErrorCode; message: string; field?: string } };
 
 /** What the worker exposes through comlink. Every method validates its input itself. */
 export interface EngineApi {
   init(options: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo>;
-  /** Resolves once the event is learned and, storage permitting, on disk (writes are batched). */
-  track(event: unknown, meta?: TrackMeta): Promise<TrackResult>;
+  /**
+   * Resolves once the event is learned and, storage permitting, on disk (writes are batched).
+   * A source payload (`meta.source`) resolves with what each event read from it became.
+   */
+  track(event: unknown, meta?: TrackMeta): Promise<TrackResult | SourceResult>;
   /**
    * Many `track()` calls in one message, outcomes in the same order: the facade gathers the calls
    * a page makes in one task, since a message per event would cost more than learning it.

@@ -1,37 +1,25 @@
 import 'fake-indexeddb/auto';
 import '@tensorflow/tfjs-backend-cpu';
-import { setBackend } from '@tensorflow/tfjs-core';
 import { openDB } from 'idb';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import type { EngineOptions } from '../src/protocol';
 import { Engine, type EngineHost } from './engine';
 import { IdbStorage } from './idb-storage';
 import { Sealer, type Sealed } from './sealer';
+import { engineSuite } from './testing/engines';
 import { nodeHost } from './testing/node-host';
 import type { EngineStorage } from './storage';
 
+const suite = engineSuite('storage');
 let db = 0;
-const engines: Engine[] = [];
-beforeAll(async () => {
-  await setBackend('cpu');
-});
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.close()));
-});
 
 function host(files: Record<string, unknown>, more: Partial<EngineHost> = {}): EngineHost {
   return nodeHost(files, { now: () => T0 + 60_000, ...more });
 }
 
-async function start(h: EngineHost, options: Partial<EngineOptions> = {}) {
-  const engine = new Engine(h);
-  engines.push(engine);
-  const dbName = options.dbName ?? `storage-${++db}`;
-  const info = await engine.init({ catalog: '/catalog.json', dbName, ...options });
-  return { engine, info, dbName };
-}
+const start = (h: EngineHost, options: Partial<EngineOptions> = {}) => suite.start(h, options);
 
 const files = () => ({ '/catalog.json': testCatalogJson() });
 const view = (i: number) => ({ type: 'view', itemId: ['c1', 'c2', 'k1', 'k2'][i % 4]!, time: T0 + i * 20 });
@@ -95,7 +83,7 @@ describe('when storage fails', () => {
   });
 
   it('falls back to memory, with a clear reason, when the database was written by a newer localrec', async () => {
-    const name = `storage-${++db}`;
+    const name = `manual-${++db}`;
     (await openDB(name, 99)).close();
     const { engine, info } = await start(host(files()), { dbName: name });
     expect(info.storage.mode).toBe('memory');
@@ -126,8 +114,8 @@ describe('a first catalog that fails', () => {
     let waits = 0;
     const h = host(served, { sleep: async () => { if (++waits === 2) served['/catalog.json'] = testCatalogJson(); } });
     const engine = new Engine(h);
-    engines.push(engine);
-    const failed = engine.init({ catalog: '/catalog.json', dbName: `storage-${++db}` });
+    suite.keep(engine);
+    const failed = engine.init({ catalog: '/catalog.json', dbName: `manual-${++db}` });
     await expect(failed).rejects.toMatchObject({ code: 'catalog_fetch_failed', message: expect.stringMatching(/No earlier catalog is cached.*retries/) });
     expect(await engine.track(view(0))).toMatchObject({ stored: true });
     await expect.poll(async () => (await engine.diagnostics()).catalog.version).toBe('test-1');
@@ -150,8 +138,9 @@ async function rawText(name: string): Promise<string> {
 }
 
 describe('privacy', () => {
-  it('keeps events and profile sealed at rest: no item id, title, query or price in the raw database', async () => {
-    const { engine, dbName } = await start(host(files()), { catalog: testCatalogJson() });
+  it('keeps events, profile and the catalog cache sealed at rest: no item id, title, query or price in the raw database', async () => {
+    // The catalog by URL, so its cache is written too.
+    const { engine, dbName } = await start(host(files()));
     await engine.track({ type: 'view', itemId: 'k3', time: T0 });
     await engine.track({ type: 'search', query: 'jane.doe@example.com lantern', time: T0 + 1 });
     await engine.track({ type: 'purchase', items: [{ itemId: 'k1', price: 12.75, quantity: 1 }], value: 12.75, currency: 'GBP', orderId: 'order-777', time: T0 + 2 });

@@ -1,33 +1,21 @@
 import 'fake-indexeddb/auto';
 import '@tensorflow/tfjs-backend-cpu';
-import { setBackend } from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import { Engine, type EngineHost } from './engine';
 import { MemoryStorage } from './memory-storage';
+import { engineSuite } from './testing/engines';
 import { nodeHost } from './testing/node-host';
 
+const suite = engineSuite('test');
 let db = 0;
-const engines: Engine[] = [];
-
-beforeAll(async () => {
-  await setBackend('cpu');
-});
-afterEach(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.close()));
-});
 
 function host(files: Record<string, unknown>, clock = { now: T0 }) {
   return nodeHost(files, { now: () => clock.now });
 }
 
-async function start(h: EngineHost, dbName = `test-${++db}`) {
-  const engine = new Engine(h);
-  engines.push(engine);
-  const info = await engine.init({ catalog: '/catalog.json', dbName });
-  return { engine, info, dbName };
-}
+const start = (h: EngineHost, dbName?: string) => suite.start(h, dbName === undefined ? {} : { dbName });
 
 async function code(p: Promise<unknown>): Promise<string> {
   try {
@@ -43,8 +31,8 @@ describe('Engine', () => {
   it('loads the catalog, stores events and re-ranks toward what was browsed', async () => {
     const progress: string[] = [];
     const engine = new Engine(host({ '/catalog.json': testCatalogJson() }));
-    engines.push(engine);
-    const info = await engine.init({ catalog: '/catalog.json', dbName: `test-${++db}` }, (e) => { if (e.type === 'progress') progress.push(e.progress.status); });
+    suite.keep(engine);
+    const info = await engine.init({ catalog: '/catalog.json', dbName: `manual-${++db}` }, (e) => { if (e.type === 'progress') progress.push(e.progress.status); });
     expect(info).toMatchObject({ catalogVersion: 'test-1', items: 8, hashedItems: 8 });
     expect(progress).toEqual(expect.arrayContaining(['download', 'progress', 'ready']));
     const before = await engine.recommend({ k: 3 });
@@ -101,15 +89,19 @@ describe('Engine', () => {
     files['/catalog.json'] = { ...testCatalogJson({ version: 'test-2' }), items: [{ id: 'x' }] };
     const second = await start(host(files), first.dbName);
     expect(second.info.catalogVersion).toBe('test-1');
+    expect(first.info.catalogStale).toBeUndefined();
+    // ready() says so, naming what failed and the version in use.
+    expect(second.info.catalogStale).toMatch(/items\[0\].*version test-1/s);
     delete files['/catalog.json'];
     const third = await start(host(files), first.dbName);
     expect(third.info.catalogVersion).toBe('test-1');
+    expect(third.info.catalogStale).toMatch(/version test-1/);
   });
 
   it('fails with a typed error when there is no catalog at all', async () => {
     const engine = new Engine(host({ '/catalog.json': '{not json' }));
-    engines.push(engine);
-    expect(await code(engine.init({ catalog: '/catalog.json', dbName: `test-${++db}` }))).toBe('invalid_catalog');
+    suite.keep(engine);
+    expect(await code(engine.init({ catalog: '/catalog.json', dbName: `manual-${++db}` }))).toBe('invalid_catalog');
   });
 
   it('validates recommend() and removeInterest() arguments', async () => {
@@ -131,8 +123,8 @@ describe('Engine', () => {
     };
     const events: { type: string; from?: unknown; to?: unknown }[] = [];
     const engine = new Engine(host(files));
-    engines.push(engine);
-    const info = await engine.init({ catalog: '/catalog.json', lifecycle: '/lifecycle.json', purchaseModel: '/model.json', dbName: `test-${++db}` }, (e) => events.push(e));
+    suite.keep(engine);
+    const info = await engine.init({ catalog: '/catalog.json', lifecycle: '/lifecycle.json', purchaseModel: '/model.json', dbName: `manual-${++db}` }, (e) => events.push(e));
     expect(info.lifecycle).toEqual({ ready: true });
     expect((await engine.predict()).stage).toBe('new');
     await engine.track({ type: 'view', itemId: 'k1', time: T0 });
@@ -154,7 +146,7 @@ describe('Engine', () => {
     const opened: string[] = [];
     const h: EngineHost = { ...host({ '/catalog.json': testCatalogJson() }), openStorage: async (name) => (opened.push(name), new MemoryStorage()) };
     const engine = new Engine(h);
-    engines.push(engine);
+    suite.keep(engine);
     await engine.init({ catalog: '/catalog.json', dbName: 'shop-a' });
     await engine.track({ type: 'add_to_cart', itemId: 'k1', time: T0 });
     expect(opened).toEqual(['shop-a']);
@@ -164,8 +156,8 @@ describe('Engine', () => {
   it('reports a ranking bundle that cannot be downloaded, and ranks without it', async () => {
     const h: EngineHost = { ...host({ '/catalog.json': testCatalogJson() }), loadBundle: async () => { throw new LocalrecError('download_failed', 'The ranking bundle URL /b.bin answered HTTP 404.'); } };
     const engine = new Engine(h);
-    engines.push(engine);
-    const info = await engine.init({ catalog: '/catalog.json', bundle: '/b.bin', dbName: `test-${++db}` });
+    suite.keep(engine);
+    const info = await engine.init({ catalog: '/catalog.json', bundle: '/b.bin', dbName: `manual-${++db}` });
     expect(info).toMatchObject({ bundleItems: 0, bundleError: expect.stringMatching(/404/) });
     expect((await engine.recommend({ k: 1 })).items).toHaveLength(1);
   });

@@ -6,7 +6,7 @@ import { predict, type LifecycleModels, type Prediction } from '../src/core/pred
 import { parseInterest, suppressInterest } from '../src/core/profile/interests';
 import { isRepeatPurchase } from '../src/core/profile/purchases';
 import { readableProfile } from '../src/core/profile/readable';
-import { emptyProfile, fitProfileToDim, type Profile } from '../src/core/profile/state';
+import { emptyProfile, fitProfileToDim, PROFILE_SETTINGS, type Profile } from '../src/core/profile/state';
 import { applyUpdate, type StageChange } from '../src/core/profile/update';
 import { candidateIndices } from '../src/core/ranking/candidates';
 import { queryVector } from '../src/core/ranking/query';
@@ -15,12 +15,13 @@ import { validateRequest } from '../src/core/ranking/request';
 import type { CatalogSequenceRanker } from '../src/core/ranking/signals/sequence';
 import type {
   BackendReport, Consent, Diagnostics, EngineApi, EngineEvent, EngineOptions, ExportedData, ProfileSnapshot, Progress,
-  ReadyInfo, RecommendResult, TrackMeta, TrackOutcome, TrackResult,
+  ReadyInfo, RecommendResult, SourceResult, TrackMeta, TrackOutcome, TrackResult,
 } from '../src/protocol';
 import { Batcher } from './batcher';
-import { loadCatalog } from './catalog-loader';
+import { loadCatalog, type LoadedCatalog } from './catalog-loader';
 import type { Fetcher } from './downloads';
 import { loadLifecycle } from './lifecycle-loader';
+import { SourceReaders } from './source-readers';
 import { StorageSlot } from './storage-slot';
 import { TfScorer } from './scorer';
 import type { EngineStorage, NewEvent } from './storage';
@@ -97,6 +98,7 @@ export class Engine implements EngineApi {
   private batches = 0;
   private lastWriteMs: number | undefined;
   private readonly writes = new WriteQueue();
+  private readonly sources = new SourceReaders();
   private readonly batcher = new Batcher<Pending, TrackResult>((items) => this.writes.run(() => this.write(items)), STORAGE_SETTINGS.batchDelayMs, STORAGE_SETTINGS.batchMaxEvents);
 
   constructor(private readonly host: EngineHost) {
@@ -107,7 +109,8 @@ export class Engine implements EngineApi {
     return this.host.now?.() ?? Date.now();
   }
 
-  init(options: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo> {
+  init(given: EngineOptions, notify?: (e: EngineEvent) => void): Promise<ReadyInfo> {
+    const options = fromBase(given);
     this.notify = notify;
     this.options ??= options;
     this.base ??= this.openBase(options);
@@ -127,7 +130,7 @@ export class Engine implements EngineApi {
   private async start(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo> {
     const t0 = performance.now();
     await this.base;
-    let catalog: Catalog;
+    let catalog: LoadedCatalog;
     try {
       catalog = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, onProgress);
     } catch (e) {
@@ -142,7 +145,8 @@ export class Engine implements EngineApi {
   }
 
   /** Everything that needs the catalog: backend, scorer, bundle, lifecycle files. */
-  private async loadAround(catalog: Catalog, options: EngineOptions, onProgress?: (p: Progress) => void): Promise<Omit<ReadyInfo, 'startupMs'>> {
+  private async loadAround(loadedCatalog: LoadedCatalog, options: EngineOptions, onProgress?: (p: Progress) => void): Promise<Omit<ReadyInfo, 'startupMs'>> {
+    const { catalog, cachedBecause } = loadedCatalog;
     const backend = await this.host.chooseBackend(catalog.items.length, catalog.dim, options.backend);
     const scorer = new TfScorer(catalog.dim);
     scorer.load(catalog.matrix, catalog.items.length);
@@ -163,6 +167,7 @@ export class Engine implements EngineApi {
       ...(sequence.status === 'rejected' ? { bundleError: message(sequence.reason) } : {}),
       lifecycle: this.loaded.lifecycle ? { ready: true } : { ready: false, reason: this.lifecycleError },
       storage: this.slot.status(), consent: this.consent,
+      ...(cachedBecause ? { catalogStale: cachedBecause } : {}),
     };
   }
 
@@ -209,11 +214,28 @@ export class Engine implements EngineApi {
     if (!this.base) throw new LocalrecError('not_ready', 'Call init() before using the engine.');
   }
 
+  /**
+   * Catches up with another tab's `forget()`: it deleted the database (closing this tab's
+   * connection) and said so. What this tab holds goes too, or its next write would store it again;
+   * the database is opened afresh, so this tab keeps writing to disk.
+   */
+  private async followOtherTabs(): Promise<void> {
+    const reopened = await this.slot.reopenIfClosed(this.consent);
+    const deleted = reopened && this.slot.storage.mode === 'indexeddb' && (await this.slot.storage.loadProfile().catch(() => null)) === undefined;
+    if (!deleted && !this.slot.otherTabForgot) return;
+    this.slot.otherTabForgot = false;
+    this.profileState = emptyProfile(this.profileState!.dim, this.now());
+    this.lastEvent = undefined;
+    this.knownIds.clear();
+  }
+
   /** The profile, once storage is open (the catalog may still be loading). */
   private async profileNow(): Promise<Profile> {
     this.alive();
     await this.base;
-    await this.writes.settled();
+    // Tracks that arrived before this read are learned first, awaited or not (a source's never are).
+    await this.flush();
+    await this.followOtherTabs();
     if (this.slot.otherTabWrote) {
       this.slot.otherTabWrote = false;
       this.profileState = await this.profileFromStorage(this.profileState);
@@ -229,12 +251,27 @@ export class Engine implements EngineApi {
     return this.loaded;
   }
 
-  async track(input: unknown, meta?: TrackMeta): Promise<TrackResult> {
+  track(input: unknown, meta?: TrackMeta & { source?: undefined }): Promise<TrackResult>;
+  track(input: unknown, meta?: TrackMeta): Promise<TrackResult | SourceResult>;
+  async track(input: unknown, meta?: TrackMeta): Promise<TrackResult | SourceResult> {
     this.alive();
-    const event = validateEvent(input, this.now());
     const eventId = typeof meta?.eventId === 'string' && meta.eventId.length <= 128 ? meta.eventId : undefined;
+    if (meta?.source !== undefined) return this.ingest(input, meta.source, eventId);
+    const event = validateEvent(input, this.now());
     await this.base;
     return this.batcher.add({ event, eventId });
+  }
+
+  /**
+   * A raw payload of a wired source (src/client/sources.ts), read here (./source-readers.ts) and
+   * then learned as track() learns. Its i-th event gets the id `${id}#${i}`, the id being the
+   * payload's own (the Shopify pixel's) or else the page's, so a payload sent again (after a
+   * worker restart, or by the pixel) is recognised, as a replayed track() is.
+   */
+  private async ingest(payload: unknown, source: unknown, eventId: string | undefined): Promise<SourceResult> {
+    const { events, id = eventId } = this.sources.read(source, payload, this.now());
+    await this.base;
+    return { read: await Promise.all(events.map((event, i) => this.batcher.add({ event, eventId: id === undefined ? undefined : `${id}#${i}` }))) };
   }
 
   async trackMany(calls: unknown): Promise<TrackOutcome[]> {
@@ -257,6 +294,7 @@ export class Engine implements EngineApi {
     const run = async () => {
       const storage = this.slot.storage;
       // Inside the lock, the stored profile is the truth: another tab may have written since.
+      await this.followOtherTabs();
       const base = this.slot.tabs ? await this.profileFromStorage(this.profileState) : this.profileState!;
       const draft = structuredClone(base);
       const known = this.knownIds;
@@ -414,13 +452,18 @@ export class Engine implements EngineApi {
     await this.profileNow();
     await this.batcher.flush();
     return this.writes.run(async () => {
-      // The database goes with its key and every cache; a fresh one (and key) is opened for what comes next.
-      await this.slot.storage.destroy();
-      await this.slot.useFor(this.consent);
+      // The database goes with its key and every cache; a fresh one (and key) is opened for what
+      // comes next. Under the tabs' lock, so no other tab writes its copy back in between.
+      const tabs = this.slot.tabs;
+      const wipe = async () => {
+        await this.slot.storage.destroy();
+        await this.slot.useFor(this.consent);
+      };
+      await (tabs ? tabs.withLock(wipe) : wipe());
       this.profileState = emptyProfile(this.loaded?.catalog.dim ?? this.profileState!.dim, this.now());
       this.lastEvent = undefined;
       this.knownIds.clear();
-      this.slot.tabs?.announce();
+      this.slot.tabs?.announce('forgot');
     });
   }
 
@@ -435,8 +478,11 @@ export class Engine implements EngineApi {
       storage: this.slot.status(), consent: this.consent, batchesWritten: this.batches,
       catalog: this.loaded ? { version: this.loaded.catalog.version } : { version: null, ...(this.catalogError ? { error: this.catalogError } : {}) },
       tabsCoordinated: this.slot.tabs !== undefined,
+      automated: automatedView(this.profileState, this.now()),
     };
     if (this.lastWriteMs !== undefined) out.lastWriteMs = this.lastWriteMs;
+    const sources = this.sources.snapshot();
+    if (sources) out.sources = sources;
     return out;
   }
 
@@ -448,6 +494,32 @@ export class Engine implements EngineApi {
     this.loaded?.scorer.dispose();
     this.slot.close();
   }
+}
+
+/**
+ * The options with their URLs made absolute against `base` (the page's URL, which the script-tag
+ * facade passes): relative URLs are the page's, as documented, not the worker's (a blob: worker,
+ * started for a CDN, could not resolve them at all). Strings that are not URLs are left for the
+ * download to report.
+ */
+function fromBase(options: EngineOptions): EngineOptions {
+  if (typeof options?.base !== 'string') return options;
+  const out: Record<string, unknown> = { ...options };
+  for (const key of ['catalog', 'bundle', 'lifecycle', 'purchaseModel'] as const) {
+    try {
+      if (typeof out[key] === 'string') out[key] = new URL(out[key] as string, options.base).href;
+    } catch {
+      // Not a URL.
+    }
+  }
+  return out as unknown as EngineOptions;
+}
+
+/** What the profile says about automated traffic, for diagnostics(). */
+function automatedView(p: Profile | undefined, now: number): Diagnostics['automated'] {
+  const t = p?.automated;
+  const w = p?.botWatch;
+  return { now: w?.judged !== undefined && now - w.last <= PROFILE_SETTINGS.sessionGapMs, visits: t?.visits ?? 0, ignoredEvents: t?.ignored ?? 0, ...(t?.last ? { last: { ...t.last } } : {}) };
 }
 
 function message(e: unknown): string {

@@ -27,7 +27,8 @@ interface LocalrecDB extends DBSchema {
   events: { key: number; value: { id?: number; event: CleanEvent }; indexes: { time: number } };
   chunks: { key: number; value: Chunk; indexes: { last: number } };
   profile: { key: 'current'; value: Sealed | Profile };
-  catalogs: { key: string; value: StoredCatalog };
+  /** A cached catalog, sealed (`json` in databases written before it was). */
+  catalogs: { key: string; value: Omit<StoredCatalog, 'json'> & { sealed?: Sealed; json?: CatalogJson } };
   /** Small settings: catalog version per source, the key, the next event number, how many events are stored. */
   meta: { key: string; value: string | number | CryptoKey };
 }
@@ -36,7 +37,12 @@ interface LocalrecDB extends DBSchema {
 export class IdbStorage implements EngineStorage {
   readonly mode = 'indexeddb';
 
-  private constructor(private readonly db: IDBPDatabase<LocalrecDB>, private readonly sealer: Sealer, private readonly name: string) {}
+  private constructor(
+    private readonly db: IDBPDatabase<LocalrecDB>,
+    private readonly sealer: Sealer,
+    private readonly name: string,
+    private readonly connection: { open: boolean },
+  ) {}
 
   /**
    * Opens (creating or upgrading) the database. A database from a newer SDK (a rollback) throws
@@ -48,6 +54,7 @@ export class IdbStorage implements EngineStorage {
       throw new LocalrecError('storage_failed', 'This page is not served over https, so WebCrypto cannot seal what is stored; nothing is written to disk.');
     }
     let db: IDBPDatabase<LocalrecDB>;
+    const connection = { open: true };
     try {
       db = await openDB<LocalrecDB>(name, SCHEMA_VERSION, {
         upgrade(db, oldVersion) {
@@ -64,8 +71,12 @@ export class IdbStorage implements EngineStorage {
           }
         },
         blocking() {
-          // Another tab upgrades the schema: let it, this connection re-opens on its next start.
+          // Another tab deletes (forget()) or upgrades the database: let it; the engine re-opens.
+          connection.open = false;
           db.close();
+        },
+        terminated() {
+          connection.open = false;
         },
       });
     } catch (e) {
@@ -73,7 +84,7 @@ export class IdbStorage implements EngineStorage {
       throw storageError(newer ? `open the database: it was written by a newer localrec (schema above ${SCHEMA_VERSION})` : 'open the database', e);
     }
     try {
-      const storage = new IdbStorage(db, new Sealer(await keyOf(db)), name);
+      const storage = new IdbStorage(db, new Sealer(await keyOf(db)), name, connection);
       await storage.sealLegacy();
       return storage;
     } catch (e) {
@@ -190,16 +201,22 @@ export class IdbStorage implements EngineStorage {
   async cachedCatalog(source: string): Promise<StoredCatalog | undefined> {
     return this.guard('read the catalog cache', async () => {
       const version = await this.db.get('meta', `catalog:${source}`);
-      return typeof version === 'string' ? this.db.get('catalogs', version) : undefined;
+      const record = typeof version === 'string' ? await this.db.get('catalogs', version) : undefined;
+      if (!record) return undefined;
+      const { sealed, json, ...about } = record;
+      // Cached before the catalog was sealed too: plain `json`.
+      return { ...about, json: sealed ? ((await this.sealer.open(sealed)) as CatalogJson) : json! };
     });
   }
 
+  /** Sealed like the rest: the cache names every item a shopper could have looked at, next to their sealed events. */
   async cacheCatalog(source: string, json: CatalogJson): Promise<void> {
+    const sealed = await this.sealer.seal(json);
     await this.guard('cache the catalog', async () => {
       const tx = this.db.transaction(['catalogs', 'meta'], 'readwrite');
       const catalogs = tx.objectStore('catalogs');
       for (const old of await catalogs.getAll()) if (old.source === source && old.version !== json.version) await catalogs.delete(old.version);
-      await catalogs.put({ version: json.version, source, storedAt: Date.now(), json });
+      await catalogs.put({ version: json.version, source, storedAt: Date.now(), sealed });
       await tx.objectStore('meta').put(json.version, `catalog:${source}`);
       await tx.done;
     });
@@ -213,7 +230,7 @@ export class IdbStorage implements EngineStorage {
       await Promise.all(names.map((n) => tx.objectStore(n).clear()));
       await tx.done;
     });
-    this.db.close();
+    this.close();
     await IdbStorage.deleteDatabase(this.name);
   }
 
@@ -226,7 +243,12 @@ export class IdbStorage implements EngineStorage {
     await Promise.race([deleted, new Promise((r) => setTimeout(r, DELETE_WAIT_MS))]);
   }
 
+  isOpen(): boolean {
+    return this.connection.open;
+  }
+
   close(): void {
+    this.connection.open = false;
     this.db.close();
   }
 
@@ -275,10 +297,14 @@ export class IdbStorage implements EngineStorage {
 }
 
 async function keyOf(db: IDBPDatabase<LocalrecDB>): Promise<CryptoKey> {
-  const stored = await db.get('meta', 'key');
-  if (typeof stored === 'object' && stored !== null && (stored as CryptoKey).type === 'secret') return stored as CryptoKey;
-  const key = await newStorageKey();
-  await db.put('meta', key, 'key');
+  // Made before the transaction (an await on anything but IndexedDB would end it), then kept only
+  // if no key is there: two tabs creating the database at once agree on one key.
+  const candidate = await newStorageKey();
+  const tx = db.transaction('meta', 'readwrite');
+  const stored = await tx.store.get('key');
+  const key = typeof stored === 'object' && stored !== null && (stored as CryptoKey).type === 'secret' ? (stored as CryptoKey) : candidate;
+  if (key === candidate) await tx.store.put(key, 'key');
+  await tx.done;
   return key;
 }
 

@@ -65,5 +65,9 @@ export class MemoryStorage implements EngineStorage {
     this.catalogs.clear();
   }
 
+  isOpen(): boolean {
+    return true;
+  }
+
   close(): void {}
 }

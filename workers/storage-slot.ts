@@ -20,6 +20,8 @@ export class StorageSlot {
   tabs: TabCoordination | undefined;
   /** Set when another tab wrote: the next read reloads the stored profile. */
   otherTabWrote = false;
+  /** Set when another tab deleted the shopper's data (`forget()`): what this tab holds must go too. */
+  otherTabForgot = false;
 
   constructor(private readonly host: Pick<EngineHost, 'openStorage' | 'deleteStorage' | 'tabs'>, private readonly name: () => string) {}
 
@@ -41,10 +43,24 @@ export class StorageSlot {
       this.storage = await this.host.openStorage(name);
       this.reason = undefined;
       this.tabs = this.host.tabs?.(name);
-      this.tabs?.onOtherTabWrote(() => { this.otherTabWrote = true; });
+      this.tabs?.onOtherTab((what) => {
+        this.otherTabWrote = true;
+        if (what === 'forgot') this.otherTabForgot = true;
+      });
     } catch (e) {
       this.toMemory(`storage unavailable, learning in memory only: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /**
+   * Opens the database again when another tab closed this tab's connection (deleting the
+   * database in `forget()`, or upgrading it), so this tab goes on writing to disk, not memory.
+   * Returns whether it re-opened.
+   */
+  async reopenIfClosed(consent: Consent): Promise<boolean> {
+    if (this.storage.mode !== 'indexeddb' || this.storage.isOpen()) return false;
+    await this.useFor(consent);
+    return true;
   }
 
   toMemory(reason: string): void {

@@ -40,6 +40,8 @@ export interface EngineStorage {
   cachedCatalog(source: string): Promise<StoredCatalog | undefined>;
   /** Caches a validated catalog under its version and drops other versions of the same source. */
   cacheCatalog(source: string, json: CatalogJson): Promise<void>;
+  /** False once the storage was closed, by `close()` or by another tab deleting or upgrading the database. */
+  isOpen(): boolean;
   /** Deletes everything: events, profile, caches, and the storage itself with its key. The instance is closed after. */
   destroy(): Promise<void>;
   close(): void;

@@ -10,12 +10,15 @@
 export interface TabCoordination {
   /** Runs `write` while no other tab of this database writes. */
   withLock<T>(write: () => Promise<T>): Promise<T>;
-  /** Tells the other tabs that the stored profile changed. */
-  announce(): void;
-  /** Called when another tab changed the stored profile. */
-  onOtherTabWrote(listener: () => void): void;
+  /** Tells the other tabs that the stored profile changed ('wrote') or that the shopper's data was deleted ('forgot'). */
+  announce(what?: TabNews): void;
+  /** Called when another tab announced something. */
+  onOtherTab(listener: (what: TabNews) => void): void;
   close(): void;
 }
+
+/** What one tab tells the others: it wrote the stored profile, or it deleted everything (`forget()`). */
+export type TabNews = 'wrote' | 'forgot';
 
 /** Web Locks and a BroadcastChannel; undefined where the browser lacks either (then one tab is assumed). */
 export function browserTabs(dbName: string): TabCoordination | undefined {
@@ -24,8 +27,8 @@ export function browserTabs(dbName: string): TabCoordination | undefined {
   const channel = new BroadcastChannel(name);
   return {
     withLock: <T>(write: () => Promise<T>) => navigator.locks.request(name, write) as Promise<T>,
-    announce: () => channel.postMessage('wrote'),
-    onOtherTabWrote: (listener) => channel.addEventListener('message', () => listener()),
+    announce: (what = 'wrote') => channel.postMessage(what),
+    onOtherTab: (listener) => channel.addEventListener('message', (e: MessageEvent) => listener(e.data === 'forgot' ? 'forgot' : 'wrote')),
     close: () => channel.close(),
   };
 }

@@ -12,6 +12,8 @@ import type {
   EngineApi, EngineEvent, EngineOptions, Prediction, ReadyInfo, RecommendResult, TrackCall, TrackMeta, TrackOutcome, TrackResult,
 } from '../protocol';
 import { createLocalrecWith, type LocalrecOptions } from './localrec';
+
+const loadSources = () => import('./sources');
 import { MAX_RESTARTS, TICK_MS } from './supervisor';
 
 const READY: ReadyInfo = {
@@ -122,7 +124,7 @@ function connect(engine: FakeEngine) {
 
 function start(engine: FakeEngine, options: Partial<LocalrecOptions> = {}) {
   const { worker, terminate } = connect(engine);
-  return { rec: createLocalrecWith(() => worker, { catalog: '/catalog.json', ...options }), terminate };
+  return { rec: createLocalrecWith(() => worker, { catalog: '/catalog.json', ...options }, loadSources), terminate };
 }
 
 /** A createWorker that starts a fresh fake engine each time, keeping each one's handles. */
@@ -448,5 +450,52 @@ describe('worker supervision', () => {
     document.dispatchEvent(new Event('visibilitychange'));
     await settle();
     expect(engine.flushed).toBe(2);
+  });
+});
+
+describe('sources', () => {
+  it('sends each payload as a track carrying its source and its own id, and keeps the sources out of the engine options', async () => {
+    const engine = new FakeEngine();
+    const dataLayer: unknown[] = [{ event: 'view_item', ecommerce: { items: [{ item_id: 'a' }] } }];
+    const { rec } = start(engine, { sources: { dataLayer } });
+    dataLayer.push({ event: 'add_to_cart', items: [{ item_id: 'a' }], eventCallback: () => 1 });
+    await rec.ready();
+    await vi.waitFor(() => expect(engine.received.track).toHaveLength(2));
+    expect(engine.received.init).toEqual([{ catalog: '/catalog.json' }]);
+    expect(engine.received.track).toEqual([
+      { event: 'view_item', ecommerce: { items: [{ item_id: 'a' }] } },
+      { event: 'add_to_cart', items: [{ item_id: 'a' }] },
+    ]);
+    expect(engine.received.meta.map((m) => m?.source)).toEqual(['dataLayer', 'dataLayer']);
+    expect(new Set(engine.received.meta.map((m) => m?.eventId)).size).toBe(2);
+  });
+
+  it('sends a payload the dead worker had not answered to its replacement, with the same id', async () => {
+    const { createWorker, started, engines } = workerFactory((n) => Object.assign(new FakeEngine(), { answeredTracks: n === 0 ? 1 : Infinity }));
+    const dataLayer: unknown[] = [];
+    const rec = createLocalrecWith(createWorker, { catalog: '/catalog.json', sources: { dataLayer } }, loadSources);
+    await rec.ready();
+    dataLayer.push({ event: 'view_item', items: [{ item_id: 'a' }] });
+    await vi.waitFor(() => expect(engines[0]!.received.track).toHaveLength(1));
+    await settle();
+    dataLayer.push({ event: 'purchase', transaction_id: 'o1', items: [{ item_id: 'a' }] });
+    await vi.waitFor(() => expect(engines[0]!.received.track).toHaveLength(2));
+    started[0]!.kill();
+    await heartbeats(8000);
+    await vi.waitFor(() => expect(engines[1]?.received.track).toHaveLength(1));
+    expect(engines[1]!.received.track).toEqual([engines[0]!.received.track[1]]);
+    expect(engines[1]!.received.meta).toEqual([engines[0]!.received.meta[1]]);
+    await rec.destroy();
+  });
+
+  it('stops listening on destroy(): later pushes still land in the dataLayer and are not sent', async () => {
+    const engine = new FakeEngine();
+    const dataLayer: unknown[] = [];
+    const { rec } = start(engine, { sources: { dataLayer } });
+    await rec.ready();
+    await rec.destroy();
+    expect(dataLayer.push({ event: 'view_item', items: [{ item_id: 'a' }] })).toBe(1);
+    await settle();
+    expect(engine.received.track).toEqual([]);
   });
 });

@@ -1,18 +1,32 @@
 import { transferHandlers, proxy, type Remote } from 'comlink';
 import { LocalrecError } from '../core/errors';
+import type { Sources } from './sources';
 import { supervise } from './supervisor';
 import {
   installErrorTransfer, type Consent, type Diagnostics, type EngineApi, type ExportedData, type EngineEvent, type EngineOptions, type Prediction,
   type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type StageChange, type TrackEvent, type TrackResult,
 } from '../protocol';
 
-export type { Consent, Diagnostics, ExportedData, StageChange };
+export type { Consent, Diagnostics, ExportedData, Sources, StageChange };
 
 export interface LocalrecOptions extends EngineOptions {
   /** Called with catalog download progress (plain data, for a progress bar). */
   onProgress?: (p: Progress) => void;
   /** Start the worker yourself (for example from a URL your bundler emits). Default: the bundled worker. */
   createWorker?: () => Worker;
+  /**
+   * Learn from the tracking the store already sends, instead of calling track(): the GTM/gtag
+   * `dataLayer` (what was pushed before localrec loaded, then every push, whether GTM loads
+   * before or after localrec), Segment's `analytics` and Shopify Web Pixels. Payloads are read
+   * in the worker with the rules of src/adapters and learned as track() learns (an order id seen
+   * before is not counted twice); `diagnostics().sources` counts what each source sent, skipped
+   * and malformed payloads included. Nothing here ever throws into the store's own tracking.
+   * See docs/sources.md and, for Shopify, docs/shopify-pixel.md.
+   *
+   * @example
+   * createLocalrec({ catalog: '/catalog.json', sources: { dataLayer: (window.dataLayer = window.dataLayer || []), segment: window.analytics } })
+   */
+  sources?: Sources;
 }
 
 /**
@@ -59,7 +73,7 @@ export interface Localrec {
 /** Ids for tracked events, so a replay after a worker restart is recognised. randomUUID needs a secure context. */
 let sequence = 0;
 const newEventId = (): string =>
-  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++sequence}`;
+  crypto.randomUUID?.() ?? `${Math.random()}-${++sequence}`;
 
 /**
  * Asks the engine to write its pending batch when the page may be about to go (hidden, closed,
@@ -68,12 +82,12 @@ const newEventId = (): string =>
  */
 function flushWhenLeaving(flush: () => void): () => void {
   if (typeof document === 'undefined') return () => undefined;
-  const onVisibility = () => document.visibilityState === 'hidden' && flush();
+  const onHide = () => document.visibilityState === 'hidden' && flush();
   addEventListener('pagehide', flush);
-  document.addEventListener('visibilitychange', onVisibility);
+  document.addEventListener('visibilitychange', onHide);
   return () => {
     removeEventListener('pagehide', flush);
-    document.removeEventListener('visibilitychange', onVisibility);
+    document.removeEventListener('visibilitychange', onHide);
   };
 }
 
@@ -83,9 +97,12 @@ function flushWhenLeaving(flush: () => void): () => void {
  * worker is supervised (./supervisor.ts): a worker that cannot start rejects every call with
  * `worker_failed`; one that dies later is restarted and sent again the tracks it had not answered.
  */
-export function createLocalrecWith(defaultWorker: () => Worker, options: LocalrecOptions): Localrec {
+/** Loads the live wiring of `sources` (./sources.ts), a file of its own so pages without sources never download it. */
+export type SourcesLoader = () => Promise<typeof import('./sources')>;
+
+export function createLocalrecWith(defaultWorker: () => Worker, options: LocalrecOptions, loadSources?: SourcesLoader): Localrec {
   installErrorTransfer(transferHandlers);
-  const { onProgress, createWorker, ...engineOptions } = options;
+  const { onProgress, createWorker, sources, ...engineOptions } = options;
   const stageListeners = new Set<(change: StageChange) => void>();
   const notify = proxy((e: EngineEvent) => {
     if (e.type === 'progress') onProgress?.(e.progress);
@@ -95,9 +112,28 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
   const stopFlushing = flushWhenLeaving(engine.flush);
   let destroyed = false;
   const alive = () => {
-    if (destroyed) throw new LocalrecError('destroyed', 'This localrec instance was destroyed; call createLocalrec() again.');
+    if (destroyed) throw new LocalrecError('destroyed', 'This localrec was destroyed: create another.');
   };
   const call = async <T>(send: (e: Remote<EngineApi>) => Promise<T>): Promise<T> => (alive(), engine.call(send));
+  // Sent as tracks, so a source payload gets the same id and replay-after-restart as track(); its results are not the page's business.
+  // Entries pushed while the wiring loads are read when it starts (it reads what is there first).
+  // Segment keeps no history: it is listened to now, and what it says meanwhile waits here.
+  const early: [unknown, unknown][] = [];
+  let onSegment: (event: unknown, properties: unknown) => void = (event, properties) => early.push([event, properties]);
+  try {
+    sources?.segment?.on('track', (event, properties) => onSegment(event, properties));
+  } catch {
+    // An `on` that is not a function: not Segment's.
+  }
+  const stopSources = sources && loadSources?.().then(
+    ({ listenToSources }) => destroyed ? undefined : listenToSources({
+      ...sources,
+      segment: sources.segment && { on: (_, listener) => (onSegment = listener, early.forEach(([e, p]) => listener(e, p))) },
+    }, (source, event) => {
+      engine.track({ event, meta: { eventId: newEventId(), source } }).catch(() => undefined);
+    }),
+    () => undefined,
+  );
 
   return {
     async ready() {
@@ -112,7 +148,7 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
       try {
         copy = structuredClone(event);
       } catch (e) {
-        throw new LocalrecError('invalid_event', `The event could not be read or copied (${e instanceof Error ? e.message : String(e)}); it was not stored.`, 'event');
+        throw new LocalrecError('invalid_event', `The event could not be copied (${String(e)}); not stored.`, 'event');
       }
       // The page knows when the event happened; stamp it here, not after the hop to the worker.
       const stamped = typeof copy === 'object' && copy !== null && (copy as { time?: unknown }).time === undefined ? { ...copy, time: Date.now() } : copy;
@@ -140,6 +176,7 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
       destroyed = true;
       stageListeners.clear();
       stopFlushing();
+      void stopSources?.then((stop) => stop?.());
       await engine.close();
     },
   };

@@ -51,7 +51,7 @@ export interface Supervisor {
 
 const failed = (message: string) => new LocalrecError('worker_failed', message);
 const cannotStart = (what: string) =>
-  failed(`The localrec worker could not start (${what}). Serve its script (localrec-worker.js, or your createWorker's) from this page's origin and allow it in the CSP (worker-src).`);
+  failed(`The localrec worker could not start (${what}): serve localrec-worker.js from this page's origin (CSP worker-src), or from a CDN with Access-Control-Allow-Origin and CSP worker-src blob: and the CDN.`);
 
 /**
  * Starts a worker with `startWorker` and `init` (called again, with the same options, after each

@@ -15,6 +15,12 @@ export type LocalrecErrorCode =
   | 'storage_failed' // IndexedDB refused a read or write
   | 'backend_failed' // no TensorFlow.js backend could be initialised
   | 'worker_failed' // the engine worker could not start, crashed or stopped answering
+  /**
+   * The snippet (docs/snippet.md) could not load the script-tag SDK: its URL failed (404, blocked
+   * by the CSP or an extension) or the script loaded but did not start localrec within 10 s.
+   * Every call made through the snippet rejects with it, and the page keeps working.
+   */
+  | 'sdk_unavailable'
   | 'destroyed'; // the instance was destroyed
 
 export class LocalrecError extends Error {
