@@ -1,11 +1,13 @@
 import { defineConfig, type Plugin } from 'vite';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
  * The builds of this repository, one per mode:
  * - `--mode demo` (default): the demo storefront in demo/, served by `npm start`; demo/data is
- *   its public folder (catalog, bundle, population parameters);
+ *   its public folder (catalog, bundle, population parameters). Three pages, one per integration
+ *   style (index.html, ga4.html, snippet.html; see demoPages below); the snippet page needs the
+ *   lib, script and commands builds and the snippet first, which it publishes under dist/demo/sdk/;
  * - `--mode lib`: the npm entry (ESM, dist/lib/localrec.js);
  * - `--mode script`: the script-tag build (IIFE defining `window.localrec`, dist/lib/localrec.iife.js),
  *   plus dist/types/global.d.ts, the type of that global;
@@ -86,15 +88,97 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
+  const page = (name: string) => resolve(import.meta.dirname, 'demo', `${name}.html`);
   return {
     root: 'demo',
     publicDir: 'data',
     worker,
+    plugins: [demoPages()],
     server: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true },
     preview: { host: '127.0.0.1', port: Number(process.env.PORT ?? 5173), strictPort: true },
-    build: { outDir: '../dist/demo', emptyOutDir: true, target: 'es2022' },
+    build: {
+      outDir: '../dist/demo',
+      emptyOutDir: true,
+      target: 'es2022',
+      rolldownOptions: { input: { index: page('index'), ga4: page('ga4'), snippet: page('snippet') } },
+    },
   };
 });
+
+/** The script-tag SDK's files, as the lib, script and commands builds write them to dist/lib: what a store hosts for the snippet. */
+const SDK_DIR = resolve(import.meta.dirname, 'dist/lib');
+const SDK_FILES = ['localrec.iife.js', 'localrec-commands.js', 'localrec-sources.js', 'localrec-worker.js'];
+const SNIPPET = resolve(SDK_DIR, 'snippet.min.js');
+const NEEDS_SDK = 'the demo\'s snippet page needs the script-tag SDK and the snippet in dist/lib: run `npm run build`, '
+  + 'or `npx vite build --mode lib && npx vite build --mode script && npx vite build --mode commands && node scripts/build-snippet.mjs` (`npm start` does this when they are missing)';
+
+/** The files the snippet page loads, as paths under the published sdk/ folder: the SDK, its modules, its worker and the wasm files beside the worker. */
+function sdkFiles(): string[] {
+  const wasm = existsSync(resolve(SDK_DIR, 'assets')) ? readdirSync(resolve(SDK_DIR, 'assets')).filter((f) => f.endsWith('.wasm')).map((f) => `assets/${f}`) : [];
+  const missing = [...SDK_FILES, 'snippet.min.js'].filter((f) => !existsSync(resolve(SDK_DIR, f)));
+  if (missing.length > 0 || wasm.length === 0) throw new Error(`${NEEDS_SDK}; missing: ${[...missing, ...(wasm.length ? [] : ['assets/*.wasm'])].join(', ')}`);
+  return [...SDK_FILES, ...wasm];
+}
+
+/**
+ * The demo's pages, one per integration style, share one body: demo/partials/storefront.html
+ * replaces each page's `<!-- demo:storefront -->`, with the page's own link in the "Integration
+ * styles" list marked current and its meta description as the line under it. On the snippet page,
+ * `<!-- demo:snippet -->` becomes the snippet exactly as a store pastes it (dist/lib/snippet.min.js),
+ * its data-src pointing at the script-tag SDK that the build publishes under sdk/ (the dev server
+ * serves dist/lib there).
+ */
+function demoPages(): Plugin {
+  const partial = resolve(import.meta.dirname, 'demo/partials/storefront.html');
+  const LINKS: Record<string, string> = { 'index.html': './', 'ga4.html': './ga4.html', 'snippet.html': './snippet.html' };
+  let building = false;
+  return {
+    name: 'localrec-demo-pages',
+    configResolved(config) {
+      building = config.command === 'build';
+    },
+    buildStart() {
+      // Fail early and say what to run; the dev server answers the snippet page with that message instead.
+      if (building) sdkFiles();
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, ctx) {
+        let out = html;
+        if (out.includes('<!-- demo:storefront -->')) {
+          const file = ctx.path.split('/').pop() || 'index.html';
+          const description = /<meta name="description" content="([^"]*)"/.exec(out)?.[1] ?? '';
+          const body = readFileSync(partial, 'utf8')
+            .replace(/^<!--[\s\S]*?-->\n/, '')
+            .replace(`<a href="${LINKS[file] ?? ''}">`, (a) => a.replace('>', ' aria-current="page">'))
+            .replace('<!-- demo:description -->', () => description);
+          out = out.replace('<!-- demo:storefront -->', () => body.trim());
+        }
+        if (out.includes('<!-- demo:snippet -->')) {
+          if (!existsSync(SNIPPET)) throw new Error(NEEDS_SDK);
+          const snippet = readFileSync(SNIPPET, 'utf8');
+          out = out.replace('<!-- demo:snippet -->', () => `<script data-src="./sdk/localrec.iife.js">${snippet}</script>`);
+        }
+        return out;
+      },
+    },
+    configureServer(server) {
+      server.watcher.add(partial);
+      server.watcher.on('change', (file) => {
+        if (file === partial) server.ws.send({ type: 'full-reload' });
+      });
+      server.middlewares.use('/sdk', (req, res, next) => {
+        const name = decodeURIComponent((req.url ?? '').split('?')[0]!.replace(/^\//, ''));
+        if (!/^(assets\/)?[\w.-]+\.(js|wasm)$/.test(name) || !existsSync(resolve(SDK_DIR, name))) return next();
+        res.setHeader('content-type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        res.end(readFileSync(resolve(SDK_DIR, name)));
+      });
+    },
+    generateBundle() {
+      for (const file of sdkFiles()) this.emitFile({ type: 'asset', fileName: `sdk/${file}`, source: readFileSync(resolve(SDK_DIR, file)) });
+    },
+  };
+}
 
 /**
  * Vite writes the lib facade's worker as `new Worker(new URL(/* @vite-ignore *\/ new URL("localrec-worker.js",

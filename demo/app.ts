@@ -1,5 +1,5 @@
 /** What the demo's modules share: the SDK instance and the catalog as the page displays it. */
-import type { CatalogItem, Localrec } from '../src/index';
+import type { CatalogItem, Localrec, TrackEvent } from '../src/index';
 import type { Instrumented } from './instrumented';
 
 export const app = {
@@ -11,6 +11,11 @@ export const app = {
   engineReady: false,
   /** Re-renders what depends on the shopper (picks, panel); set by main.ts, coalesces bursts of calls. */
   refresh: (): Promise<void> => Promise.resolve(),
+  /**
+   * How a shopper action reaches localrec: a track() call here; the GA4 page pushes the GA4 event
+   * to its dataLayer instead. Resolves once localrec has learned it, so a refresh then shows it.
+   */
+  track: (event: TrackEvent): Promise<unknown> => app.rec.track(event),
 };
 
 let toastTimer: ReturnType<typeof setTimeout> | undefined;

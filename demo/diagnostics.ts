@@ -9,10 +9,14 @@ import { app } from './app';
 import { $, clock, esc } from './format';
 
 const KNOWN = new Set(['catalogVersion', 'items', 'hashedItems', 'backend', 'bundleItems', 'bundleError', 'lifecycle', 'startupMs']);
-const SLOTS: readonly { label: string; keys: readonly string[] }[] = [
+/** A field a newer SDK reports; `absent` is shown when `absentWith` is reported but the field is not. */
+interface Slot { label: string; keys: readonly string[]; absentWith?: string; absent?: string }
+const SLOTS: readonly Slot[] = [
   { label: 'Storage mode', keys: ['storageMode', 'storage'] },
   { label: 'Consent', keys: ['consent'] },
-  { label: 'Adapters (events read from the store’s tracking)', keys: ['adapters', 'sources'] },
+  // diagnostics() has `sources` once a wired source has sent something: an SDK that reports
+  // `automated` (the same version) and no sources has none wired on this page.
+  { label: 'Adapters (events read from the store’s tracking)', keys: ['adapters', 'sources'], absentWith: 'automated', absent: 'none wired on this page: it calls track() itself' },
 ];
 const NOT_REPORTED = '<span class="muted">not reported by this SDK version</span>';
 /** Fields of diagnostics() shown under words; `catalog` repeats the Catalog row, so only its error shows. */
@@ -85,9 +89,10 @@ export function renderEngine(): void {
     return;
   }
   const raw = { ...(info as unknown as Record<string, unknown>), ...reported };
-  const slot = (keys: readonly string[]) => {
+  const slot = ({ keys, absentWith, absent }: Slot) => {
     const key = keys.find((k) => raw[k] !== undefined);
-    return key ? show(raw[key]) : NOT_REPORTED;
+    if (key) return show(raw[key]);
+    return absentWith !== undefined && raw[absentWith] !== undefined ? esc(absent ?? '') : NOT_REPORTED;
   };
   const extra = Object.keys(raw).filter((k) => !KNOWN.has(k) && !LABELLED[k] && !SLOTS.some((s) => s.keys.includes(k)));
   const labelled = Object.keys(LABELLED).flatMap((k) => (raw[k] === undefined ? [] : [LABELLED[k]!(raw[k])])).filter((r) => r !== undefined);
@@ -102,7 +107,7 @@ export function renderEngine(): void {
     <dt>Catalog</dt><dd>version ${esc(info.catalogVersion)}, ${info.items.toLocaleString('en-GB')} items (${info.hashedItems.toLocaleString('en-GB')} with embeddings computed here)</dd>
     <dt>Ranking bundle</dt><dd>${info.bundleError ? `not used: ${esc(info.bundleError)}` : info.bundleItems > 0 ? `${info.bundleItems.toLocaleString('en-GB')} catalog items covered` : 'none'}</dd>
     <dt>Lifecycle models</dt><dd>${info.lifecycle.ready ? 'loaded' : `not loaded: ${esc(info.lifecycle.reason)}`}</dd>
-    ${SLOTS.map((s) => `<dt>${s.label}</dt><dd>${slot(s.keys)}</dd>`).join('')}
+    ${SLOTS.map((s) => `<dt>${s.label}</dt><dd>${slot(s)}</dd>`).join('')}
     ${labelled.map(([label, value]) => `<dt>${label}</dt><dd>${value}</dd>`).join('')}
     ${extra.map((k) => `<dt>${esc(k)}</dt><dd>${show(raw[k])}</dd>`).join('')}`;
   $('#diag-backends').innerHTML = `<thead><tr><th scope="col">Backend</th><th scope="col">Scoring pass</th><th scope="col">Note</th></tr></thead>
@@ -117,7 +122,14 @@ export function renderLog(): void {
       <td>${c.ms} ms</td><td>${c.engineMs === undefined ? '' : `${c.engineMs} ms`}</td></tr>`).join('') || '<tr><td colspan="4">No calls yet.</td></tr>'}</tbody>`;
   $('#diag-events').innerHTML = `<thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Result</th></tr></thead>
     <tbody>${events.map((e) => `<tr><td>${clock(e.at)}</td><td>${esc(e.what)}</td>
-      <td><span class="outcome ${e.outcome.replace(' ', '-')}">${e.outcome}</span> <span class="muted">${esc(e.detail)}</span></td></tr>`).join('') || '<tr><td colspan="3">No events yet.</td></tr>'}</tbody>`;
+      <td><span class="outcome ${e.outcome.replace(' ', '-')}">${e.outcome}</span> <span class="muted">${esc(e.detail)}</span></td></tr>`).join('') || '<tr><td colspan="3">No track() calls yet.</td></tr>'}</tbody>`;
+}
+
+/** Sections a page adds to the drawer (the GA4 page's dataLayer log), redrawn with the rest. */
+const extraSections: (() => void)[] = [];
+export function onDrawerRender(render: () => void): void {
+  extraSections.push(render);
+  render();
 }
 
 let queued = false;
@@ -129,6 +141,7 @@ export function scheduleLog(): void {
     queued = false;
     renderLog();
     renderEngine();
+    extraSections.forEach((render) => render());
     if ($<HTMLDialogElement>('#diagnostics').open) void readReported().then(renderEngine).catch(() => undefined);
   });
 }

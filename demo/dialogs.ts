@@ -104,8 +104,8 @@ export async function openDetail(id: string): Promise<void> {
   openModal(dialog);
   // The card that was clicked inside the dialog is gone: keep focus in the dialog, on the new title.
   if (replacing) $('#detail-title').focus();
-  const tracked = app.rec.track({ type: 'click', itemId: id, list: 'grid' })
-    .then(() => app.rec.track({ type: 'view', itemId: id }));
+  const tracked = app.track({ type: 'click', itemId: id, list: 'grid' })
+    .then(() => app.track({ type: 'view', itemId: id }));
   const similar = await app.rec.recommend({ k: 4, context: { itemId: id } });
   // The shopper may have opened another product from "More like this" meanwhile.
   if (dialog.dataset.item !== id) return;
@@ -120,7 +120,7 @@ export async function addToCart(id: string, from: HTMLElement): Promise<void> {
   const item = app.byId.get(id);
   if (!item) return;
   from.closest('dialog')?.close();
-  await app.rec.track({ type: 'add_to_cart', itemId: id, quantity: 1, price: item.price });
+  await app.track({ type: 'add_to_cart', itemId: id, quantity: 1, price: item.price });
   say(`Added to your cart: ${item.title}`);
   await app.refresh();
 }
@@ -149,7 +149,9 @@ async function renderCart(): Promise<void> {
 }
 
 export async function removeFromCart(id: string): Promise<void> {
-  await app.rec.track({ type: 'remove_from_cart', itemId: id });
+  // The whole line goes: say how many, as a store's own tracking would (GA4's remove_from_cart does).
+  const line = (await app.rec.profile()).cart.find((c) => c.itemId === id);
+  await app.track({ type: 'remove_from_cart', itemId: id, ...(line ? { quantity: line.quantity } : {}) });
   await renderCart();
   $('#cart-title').focus();
   await app.refresh();
@@ -159,7 +161,7 @@ export async function checkout(from: HTMLElement): Promise<void> {
   const p = await app.rec.profile();
   const items = p.cart.filter((c) => app.byId.has(c.itemId)).map((c) => ({ itemId: c.itemId, quantity: c.quantity, price: app.byId.get(c.itemId)!.price }));
   if (items.length === 0) return;
-  await app.rec.track({ type: 'purchase', items, value: items.reduce((s, l) => s + l.price * l.quantity, 0), currency: shopCurrency() });
+  await app.track({ type: 'purchase', items, value: items.reduce((s, l) => s + l.price * l.quantity, 0), currency: shopCurrency() });
   from.closest('dialog')?.close();
   say('Thank you! Order placed (a demo: nothing was charged or sent).');
   await app.refresh();

@@ -3,7 +3,7 @@
  * drawer can show what was tracked (stored, duplicate, rejected and why) and how long each call
  * took, including calls a tester types into the console on `window.localrecDemo.rec`.
  */
-import { LocalrecError, type Localrec, type TrackEvent } from '../src/index';
+import type { Localrec, LocalrecError, TrackEvent } from '../src/index';
 
 export interface CallRecord {
   method: string;
@@ -41,8 +41,11 @@ function summarise(event: unknown): string {
   return `${String(e.type)} ${typeof subject === 'string' ? subject : JSON.stringify(subject)}`.trim();
 }
 
+/** By its name and code, not instanceof: the snippet page has no SDK class of its own to compare with. */
+const isLocalrecError = (e: unknown): e is LocalrecError => e instanceof Error && e.name === 'LocalrecError' && typeof (e as { code?: unknown }).code === 'string';
+
 const errorText = (e: unknown): string =>
-  e instanceof LocalrecError ? `${e.code}${e.field ? ` (${e.field})` : ''}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  isLocalrecError(e) ? `${e.code}${e.field ? ` (${e.field})` : ''}: ${e.message}` : e instanceof Error ? e.message : String(e);
 
 /** Read loosely: newer SDKs add reasons (consent) and say whether a record reached the disk. */
 function outcomeOf(result: { stored: boolean }): Pick<EventRecord, 'outcome' | 'detail'> {

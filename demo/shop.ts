@@ -44,7 +44,7 @@ export function renderGrid(): void {
   more.hidden = shown.length >= all.length;
   more.textContent = `Show ${Math.min(PAGE, all.length - shown.length)} more`;
   const fresh = gridIds.filter((id) => !previous.has(id));
-  if (fresh.length > 0) void app.rec.track({ type: 'impression', itemIds: fresh, list: 'grid' }).catch(report);
+  if (fresh.length > 0) void app.track({ type: 'impression', itemIds: fresh, list: 'grid' }).catch(report);
 }
 
 export function showMore(): void {
