@@ -2,7 +2,7 @@
  * Builds the public session-ranking bundle from a store's own event log (training data only).
  *
  *   npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K]
- *                           [--format tsv|diginetica|online-retail] [--no-fit]
+ *                           [--format tsv|diginetica|online-retail] [--no-fit] [--embeddings]
  *
  * Writes DIR/session-bundle.bin (what the worker fetches) and DIR/session-bundle.json (a
  * human-readable summary: sizes, build options, the ranker weights, provenance). With --catalog
@@ -13,6 +13,11 @@
  * through a bundle built from the older ones (src/core/sequence/fit.ts); the published bundle is
  * then built from every session and carries the fitted weights. --no-fit skips that: the bundle
  * carries no weights and the SDK ranks with its defaults. Both outputs are deterministic.
+ *
+ * --embeddings also learns item vectors from the sessions (item2vec on TensorFlow.js's cpu
+ * backend, seeded: src/core/embeddings/) and writes them into the bundle (format version 3, int8).
+ * Off by default: on the full-path evaluation they cost accuracy (docs/quality.md, "Learned
+ * embeddings"), and the worker does not read them yet.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +28,8 @@ import { buildSequenceBundle, DEFAULT_BUILD_OPTIONS } from '../src/core/sequence
 import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
 import { buildFittedBundle } from '../src/core/sequence/fit';
 import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog } from '../src/core/sequence/click-logs';
+import { trainItem2Vec } from '../src/core/embeddings/item2vec';
+import { useCpuBackend } from './lib/full-path';
 
 /** Reads catalog item ids from JSON (`{items:[{id}]}` or an array) or a one-id-per-line file. */
 export function readCatalogIds(file: string): string[] {
@@ -41,7 +48,7 @@ export function readCatalogIds(file: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
 }
 
-export function main(): void {
+export async function main(): Promise<void> {
   const args = parseOptions({
     events: { type: 'string' },
     out: { type: 'string' },
@@ -49,6 +56,7 @@ export function main(): void {
     'min-support': { type: 'string' },
     format: { type: 'string' },
     'no-fit': { type: 'boolean', default: false },
+    embeddings: { type: 'boolean', default: false },
   });
   const { events, out } = args;
   if (!events || !out) throw new LocalrecError('invalid_argument', '--events FILE and --out DIR are required.');
@@ -65,7 +73,10 @@ export function main(): void {
   const sessions = groupSessions(log);
   const build = { minSupport, ...(catalog ? { extraItems: catalog } : {}) };
   const fitted = args['no-fit'] ? undefined : buildFittedBundle(sessions, build, { now: () => performance.now() });
-  const bundle = fitted ? fitted.bundle : buildSequenceBundle(sessions, build);
+  const sequenceBundle = fitted ? fitted.bundle : buildSequenceBundle(sessions, build);
+  if (args.embeddings) await useCpuBackend();
+  const learned = args.embeddings ? trainItem2Vec(sessions, sequenceBundle.itemIds, {}, () => performance.now()) : undefined;
+  const bundle = learned ? { ...sequenceBundle, embeddings: learned } : sequenceBundle;
   const bytes = encodeBundle(bundle);
   decodeBundle(bytes); // self-check: never publish a file the worker would reject
   const gzipBytes = gzipSync(bytes, { level: 9 }).length;
@@ -81,6 +92,7 @@ export function main(): void {
     gzipBytesPerItem: Math.round((gzipBytes / Math.max(n, 1)) * 10) / 10,
     rules: bundle.next.targets.length,
     similarPairs: bundle.similar.targets.length,
+    ...(learned ? { embeddings: { dim: learned.dim, items: learned.has.reduce((a, b) => a + b, 0) } } : {}),
     meta: bundle.meta,
     // No timings here: the summary is as deterministic as the bundle.
     ranker: fitted
@@ -94,6 +106,7 @@ export function main(): void {
   writeFileSync(join(out, 'session-bundle.json'), JSON.stringify(summary, null, 2) + '\n');
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   console.log(`${join(out, 'session-bundle.bin')}: ${n} items, ${bytes.length} bytes, ${gzipBytes} gzip (${summary.gzipBytesPerItem} B/item), min support ${minSupport}, built in ${seconds(performance.now() - t0)}`);
+  if (learned) console.log(`learned embeddings: ${summary.embeddings!.items} items × ${learned.dim} (int8), trained in ${seconds(learned.ms)} on ${learned.events} events`);
   if (fitted) {
     const f = fitted.fit;
     const m = (x: typeof f.before): string => `${x['hr@20'].toFixed(4)} / ${x['mrr@20'].toFixed(4)}`;
@@ -103,6 +116,6 @@ export function main(): void {
   }
 }
 
-export const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}] [--no-fit]`;
+export const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}] [--no-fit] [--embeddings]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);

@@ -19,6 +19,12 @@
  * defaults a shopper sees), next to `localrec`, the session ranker alone; `fullPath` says what
  * the catalog held and what the replay met (duplicates, automated-traffic holds, session gaps).
  *
+ * --embeddings learns item vectors (item2vec on tfjs, src/core/embeddings/) into the bundle and,
+ * in the full path, sets them beside the catalog's content vectors as the worker would
+ * (`withLearnedEmbeddings`); --embedding-options JSON overrides the trainer's options and
+ * --learned-share the learned part's share of a row. The report's `bundle.embeddings` gives the
+ * section's bytes and the training time.
+ *
  * Files are TSV `SessionId ItemId Time`, Diginetica's train-item-views.csv or Online Retail CSV
  * (detected from the header, or --format). Ranker/builder options for tuning: --params JSON
  * (overrides on top of the fitted or default weights), --build JSON.
@@ -41,7 +47,9 @@ import { replaySessions } from '../src/core/sequence/replay';
 import type { LogSession } from '../src/core/sequence/types';
 import { splitLastDays } from '../src/core/sequence/validation-split';
 import { digineticaContents, evalCatalog, onlineRetailContents, type EvalCatalogStats, type ItemContents } from './lib/eval-catalog';
-import { FULL_PATH_MODES, replayFullPath, type FullPathEvents, type FullPathMode } from './lib/full-path';
+import { FULL_PATH_MODES, replayFullPath, useCpuBackend, type FullPathEvents, type FullPathMode } from './lib/full-path';
+import { trainItem2Vec, type Item2VecOptions } from '../src/core/embeddings/item2vec';
+import { LEARNED_SHARE, withLearnedEmbeddings } from '../src/core/embeddings/combine';
 
 /** Options of {@link evaluate}. */
 export interface EvalOptions {
@@ -52,6 +60,25 @@ export interface EvalOptions {
   readonly fit?: boolean;
   /** Methods to run; default all. */
   readonly methods?: readonly string[];
+  /**
+   * Learn item embeddings (item2vec) into the bundle, with these options over the defaults; the
+   * tfjs backend must be set first (`useCpuBackend`). Only the full path uses them.
+   */
+  readonly embeddings?: Partial<Item2VecOptions>;
+}
+
+/** What the learned embeddings cost: their section's bytes and the training time. */
+export interface EmbeddingsReport {
+  readonly dim: number;
+  /** Bundle items with a learned vector. */
+  readonly items: number;
+  /** The section's bytes, raw and gzip (the bundle with it minus the bundle without it). */
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly trainMs: number;
+  readonly events: number;
+  readonly pairs: number;
+  readonly msPerMillionEvents: number;
 }
 
 /** The --json report. */
@@ -59,7 +86,7 @@ export interface EvalReport {
   train: string;
   test: string;
   predictions: number;
-  bundle: { items: number; bytes: number; gzipBytes: number };
+  bundle: { items: number; bytes: number; gzipBytes: number; embeddings?: EmbeddingsReport };
   /** The weights localrec ranked with (the fit's, then --params), and the fit (null with --no-fit). */
   ranker: { params: Record<string, number>; fit: FitResult | null };
   results: Record<string, Record<string, number>>;
@@ -81,6 +108,7 @@ export interface FullPathReport {
 export interface EvalBundle {
   readonly bytes: Uint8Array;
   readonly fit: FitResult | null;
+  readonly embeddings?: EmbeddingsReport;
 }
 
 /** Key of a full-path mode in `results`. */
@@ -96,7 +124,23 @@ export function readSessions(file: string, format?: LogFormat): LogSession[] {
 export function evalBundle(train: readonly LogSession[], opts: EvalOptions = {}): EvalBundle {
   const build = { ...opts.build, ...(opts.minSupport ? { minSupport: opts.minSupport } : {}) };
   const fitted = opts.fit === false ? undefined : buildFittedBundle(train, build, { now: () => performance.now() });
-  return { bytes: encodeBundle(fitted ? fitted.bundle : buildSequenceBundle(train, build)), fit: fitted?.fit ?? null };
+  const bundle = fitted ? fitted.bundle : buildSequenceBundle(train, build);
+  const plain = encodeBundle(bundle);
+  if (!opts.embeddings) return { bytes: plain, fit: fitted?.fit ?? null };
+  const learned = trainItem2Vec(train, bundle.itemIds, opts.embeddings, () => performance.now());
+  const bytes = encodeBundle({ ...bundle, embeddings: learned });
+  const gz = (b: Uint8Array) => gzipSync(b, { level: 9 }).length;
+  const embeddings: EmbeddingsReport = {
+    dim: learned.dim,
+    items: learned.has.reduce((a, b) => a + b, 0),
+    bytes: bytes.length - plain.length,
+    gzipBytes: gz(bytes) - gz(plain),
+    trainMs: learned.ms,
+    events: learned.events,
+    pairs: learned.pairs,
+    msPerMillionEvents: (learned.ms / Math.max(learned.events, 1)) * 1e6,
+  };
+  return { bytes, fit: fitted?.fit ?? null, embeddings };
 }
 
 /** Builds the bundle from `train` (or takes it), replays `test` through localrec and the baselines. */
@@ -129,7 +173,10 @@ export function evaluate(
   }
   return {
     predictions,
-    bundle: { items: ranker.itemIds.length, bytes: bundleBytes.length, gzipBytes: gzipSync(bundleBytes, { level: 9 }).length },
+    bundle: {
+      items: ranker.itemIds.length, bytes: bundleBytes.length, gzipBytes: gzipSync(bundleBytes, { level: 9 }).length,
+      ...(bundle.embeddings ? { embeddings: bundle.embeddings } : {}),
+    },
     ranker: { params: { ...ranker.params }, fit: bundle.fit },
     results,
   };
@@ -142,6 +189,8 @@ export interface FullPathOptions {
   readonly source: string;
   /** Ranker weight overrides, as --params gives them to the session ranker. */
   readonly params?: Record<string, number>;
+  /** Share of a row's squared length for its learned part, when the bundle has embeddings. */
+  readonly learnedShare?: number;
 }
 
 /**
@@ -156,8 +205,12 @@ export async function evaluateFullPath(
   opts: FullPathOptions,
 ): Promise<{ results: Record<string, Record<string, number>>; fullPath: FullPathReport }> {
   const { json, stats } = evalCatalog(train, opts.contents, 'eval');
-  const catalog = parseCatalog(json);
-  const sequence = new CatalogSequenceRanker(new SequenceRanker(decodeBundle(bundle.bytes), opts.params ?? {}), catalog);
+  const decoded = decodeBundle(bundle.bytes);
+  // As the worker binds a bundle's learned vectors: beside the catalog's content vectors.
+  const catalog = decoded.embeddings
+    ? withLearnedEmbeddings(parseCatalog(json), decoded.itemIds, decoded.embeddings, opts.learnedShare ?? LEARNED_SHARE)
+    : parseCatalog(json);
+  const sequence = new CatalogSequenceRanker(new SequenceRanker(decoded, opts.params ?? {}), catalog);
   const results: Record<string, Record<string, number>> = {};
   const modes = {} as FullPathReport['modes'];
   let events: FullPathEvents | undefined;
@@ -208,6 +261,9 @@ async function main(): Promise<void> {
     'no-fit': { type: 'boolean', default: false },
     'full-path': { type: 'boolean', default: false },
     'item-categories': { type: 'string' },
+    embeddings: { type: 'boolean', default: false },
+    'embedding-options': { type: 'string' },
+    'learned-share': { type: 'string' },
   });
   const { train: trainFile, test: testFile } = args;
   const splitDays = numberOption('split-days', args['split-days']);
@@ -225,13 +281,18 @@ async function main(): Promise<void> {
   let test: LogSession[];
   if (splitDays !== undefined) ({ train, validation: test } = splitLastDays(train, splitDays));
   else test = readSessions(testFile!, format);
+  const embeddingOptions = numbersOption('embedding-options', args['embedding-options']);
+  const withEmbeddings = args.embeddings || embeddingOptions !== undefined;
+  if (withEmbeddings) await useCpuBackend();
   const opts: EvalOptions = {
+    ...(withEmbeddings ? { embeddings: embeddingOptions ?? {} } : {}),
     ...(minSupport !== undefined ? { minSupport } : {}),
     ...(params ? { params } : {}),
     ...(build ? { build } : {}),
     ...(args.methods !== undefined ? { methods: args.methods.split(',') } : {}),
     fit: !args['no-fit'],
   };
+  const learnedShare = numberOption('learned-share', args['learned-share']);
   const bundle = evalBundle(train, opts);
   const report: EvalReport = {
     train: trainFile,
@@ -239,7 +300,7 @@ async function main(): Promise<void> {
     ...evaluate(train, test, opts, bundle),
   };
   if (args['full-path']) {
-    const full = await evaluateFullPath(train, test, bundle, { ...catalogContents(trainFile, format, args['item-categories']), ...(params ? { params } : {}) });
+    const full = await evaluateFullPath(train, test, bundle, { ...catalogContents(trainFile, format, args['item-categories']), ...(params ? { params } : {}), ...(learnedShare !== undefined ? { learnedShare } : {}) });
     Object.assign(report.results, full.results);
     report.fullPath = full.fullPath;
   }
@@ -250,6 +311,8 @@ async function main(): Promise<void> {
   console.log(`train ${report.train}\ntest  ${report.test}\n${report.predictions} predictions`);
   const b = report.bundle;
   console.log(`bundle: ${b.items} items, ${b.bytes} bytes, ${b.gzipBytes} gzip (${(b.gzipBytes / b.items).toFixed(1)} B/item)`);
+  const e = b.embeddings;
+  if (e) console.log(`learned embeddings: ${e.items} items × ${e.dim}, ${e.bytes} bytes (${e.gzipBytes} gzip, ${(e.gzipBytes / Math.max(e.items, 1)).toFixed(1)} B/learned item), trained in ${(e.trainMs / 1000).toFixed(1)} s on ${e.events} events (${e.pairs} pairs): ${(e.msPerMillionEvents / 1000).toFixed(1)} s per million events`);
   const f = report.ranker.fit;
   if (f) {
     const m = (x: typeof f.before) => `${x['hr@20'].toFixed(4)} / ${x['mrr@20'].toFixed(4)}`;
@@ -274,6 +337,6 @@ async function main(): Promise<void> {
   }
 }
 
-const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr,sknn] [--no-fit] [--full-path [--item-categories FILE]]`;
+const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr,sknn] [--no-fit] [--full-path [--item-categories FILE]] [--embeddings [--embedding-options JSON] [--learned-share S]]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('eval', USAGE, main);

@@ -70,7 +70,7 @@ describe('session bundle format', () => {
     m[0] = 0x50;
     expectInvalid(m, /magic/);
     const v = bytes.slice();
-    v[4] = 3;
+    v[4] = 4; // 3 is now the version with learned embeddings (item2vec.test.ts)
     expectInvalid(v, /version/);
   });
 

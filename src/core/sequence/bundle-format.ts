@@ -1,5 +1,6 @@
 import { LocalrecError } from '../errors';
 import { isRankerParamName, RANKER_PARAM_NAMES, rankerParamProblem, type RankerParams } from './ranker-params';
+import { dequantiseRow, quantiseRow, type ItemEmbeddings } from '../embeddings/quantise';
 import type { NeighbourGraph, SequenceBundle } from './types';
 import { utf8Decode, utf8Encode } from './utf8';
 
@@ -17,15 +18,23 @@ import { utf8Decode, utf8Encode } from './utf8';
  *                     precision
  *       ranker params (version 2 only) varint count, count × (varint name length, UTF-8 name,
  *                     f64 value), names in RANKER_PARAM_NAMES order, each at most once
+ *       embeddings    (version 3 only) varint dim, varint count, count × varint item delta
+ *                     (ascending item indices), count × dim int8 (round(127·v/max|v|), see
+ *                     src/core/embeddings/quantise.ts)
  * ```
  *
  * Version 1 is version 2 without the params section. A bundle without params is written as
  * version 1, so it stays byte-identical to what earlier builds wrote and readable by earlier SDKs;
- * the ranker then uses its defaults.
+ * the ranker then uses its defaults. Version 3 is version 2 (its params section may list none)
+ * plus learned item embeddings; only bundles with embeddings are written as version 3, so a
+ * bundle without them reads everywhere it did, and an earlier SDK rejects a version 3 bundle with
+ * its "rebuild the bundle" error instead of misreading it.
  */
 export const BUNDLE_MAGIC = 'LRSB';
-/** The newest bundle version: what a bundle with fitted ranker params is written as. */
-export const BUNDLE_VERSION = 2;
+/** The newest bundle version: what a bundle with learned item embeddings is written as. */
+export const BUNDLE_VERSION = 3;
+/** The version of bundles with ranker params and no embeddings. */
+const BUNDLE_VERSION_PARAMS = 2;
 /** The version of bundles without ranker params. */
 const BUNDLE_VERSION_NO_PARAMS = 1;
 const HEADER_BYTES = 28;
@@ -46,12 +55,13 @@ export function encodeBundle(b: SequenceBundle): Uint8Array {
   for (const v of b.recentPopularity) w.u16(quantise16(v));
   writeGraph(w, b.next, n);
   writeGraph(w, b.similar, n);
-  if (b.params) writeParams(w, b.params);
+  if (b.params || b.embeddings) writeParams(w, b.params ?? {});
+  if (b.embeddings) writeEmbeddings(w, b.embeddings, n);
   const body = w.finish();
   const out = new Uint8Array(HEADER_BYTES + body.length);
   const view = new DataView(out.buffer);
   for (let i = 0; i < 4; i++) out[i] = BUNDLE_MAGIC.charCodeAt(i);
-  view.setUint16(4, b.params ? BUNDLE_VERSION : BUNDLE_VERSION_NO_PARAMS, true);
+  view.setUint16(4, b.embeddings ? BUNDLE_VERSION : b.params ? BUNDLE_VERSION_PARAMS : BUNDLE_VERSION_NO_PARAMS, true);
   view.setUint16(6, 0, true);
   view.setUint32(8, n, true);
   view.setInt32(12, b.meta.lastDay, true);
@@ -64,7 +74,7 @@ export function encodeBundle(b: SequenceBundle): Uint8Array {
 }
 
 /**
- * Parses and validates a bundle (versions 1 and 2). Throws LocalrecError('invalid_bundle') on a
+ * Parses and validates a bundle (versions 1 to 3). Throws LocalrecError('invalid_bundle') on a
  * wrong magic or version, truncation, a checksum mismatch, duplicate ids, an out-of-range item
  * index, or a ranker parameter that is unknown, repeated or out of its range.
  */
@@ -76,7 +86,7 @@ export function decodeBundle(bytes: Uint8Array): SequenceBundle {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(4, true);
-  if (version !== BUNDLE_VERSION && version !== BUNDLE_VERSION_NO_PARAMS) {
+  if (version !== BUNDLE_VERSION && version !== BUNDLE_VERSION_PARAMS && version !== BUNDLE_VERSION_NO_PARAMS) {
     throw bad(`version ${version}, this build reads versions ${BUNDLE_VERSION_NO_PARAMS} and ${BUNDLE_VERSION}; rebuild the bundle`);
   }
   const n = view.getUint32(8, true);
@@ -107,9 +117,61 @@ export function decodeBundle(bytes: Uint8Array): SequenceBundle {
   for (let i = 0; i < n; i++) recentPopularity[i] = r.u16() / 65535;
   const next = readGraph(r, n);
   const similar = readGraph(r, n);
-  const params = version === BUNDLE_VERSION ? readParams(r) : undefined;
+  const params = version >= BUNDLE_VERSION_PARAMS ? readParams(r) : undefined;
+  const embeddings = version === BUNDLE_VERSION ? readEmbeddings(r, n) : undefined;
   if (!r.atEnd()) throw bad('trailing bytes after the last section');
-  return { itemIds, popularity, recentPopularity, next, similar, meta: { lastDay, recentDays, minSupport }, ...(params ? { params } : {}) };
+  return {
+    itemIds, popularity, recentPopularity, next, similar, meta: { lastDay, recentDays, minSupport },
+    ...(params && (version === BUNDLE_VERSION_PARAMS || Object.keys(params).length > 0) ? { params } : {}),
+    ...(embeddings ? { embeddings } : {}),
+  };
+}
+
+/** Most learned dimensions a bundle may carry (a bound before allocating). */
+const MAX_EMBEDDING_DIM = 1024;
+
+function writeEmbeddings(w: Writer, e: ItemEmbeddings, n: number): void {
+  if (!Number.isInteger(e.dim) || e.dim < 1 || e.dim > MAX_EMBEDDING_DIM || e.has.length !== n || e.vectors.length !== n * e.dim) {
+    throw new LocalrecError('invalid_argument', `Bundle embeddings must be itemCount × dim (dim 1..${MAX_EMBEDDING_DIM}).`);
+  }
+  const items: number[] = [];
+  for (let i = 0; i < n; i++) if (e.has[i]) items.push(i);
+  w.varint(e.dim);
+  w.varint(items.length);
+  let prev = 0;
+  for (const i of items) {
+    w.varint(i - prev);
+    prev = i;
+  }
+  for (const i of items) {
+    const q = quantiseRow(e.vectors.subarray(i * e.dim, (i + 1) * e.dim));
+    w.bytes(new Uint8Array(q.buffer, q.byteOffset, q.length));
+  }
+}
+
+function readEmbeddings(r: Reader, n: number): ItemEmbeddings {
+  const dim = r.varint();
+  if (dim < 1 || dim > MAX_EMBEDDING_DIM) throw bad(`embedding dimension ${dim}, not in 1..${MAX_EMBEDDING_DIM}`);
+  const count = r.varint();
+  if (count > n) throw bad(`${count} learned embeddings for ${n} items`);
+  const items: number[] = [];
+  let t = 0;
+  for (let j = 0; j < count; j++) {
+    const delta = r.varint();
+    if (j > 0 && delta === 0) throw bad('an item has two learned embeddings');
+    t += delta;
+    if (t >= n) throw bad(`learned embedding for item ${t}, out of range 0..${n - 1}`);
+    items.push(t);
+  }
+  const has = new Uint8Array(n);
+  const vectors = new Float32Array(n * dim);
+  for (const i of items) {
+    const raw = r.bytes(dim);
+    const v = dequantiseRow(new Int8Array(raw.buffer, raw.byteOffset, dim));
+    has[i] = 1;
+    vectors.set(v, i * dim);
+  }
+  return { dim, has, vectors };
 }
 
 function writeParams(w: Writer, params: Partial<RankerParams>): void {

@@ -1,3 +1,4 @@
+import type { ItemEmbeddings } from '../embeddings/quantise';
 import type { RankerParams } from './ranker-params';
 
 /** One click/view in a log: the unit every parser produces and every builder consumes. */
@@ -53,6 +54,12 @@ export interface SequenceBundle {
    * absent in bundles built without a fit, whose ranker then uses the defaults.
    */
   readonly params?: Partial<RankerParams>;
+  /**
+   * Item vectors learned from the store's sessions (item2vec, src/core/embeddings/), on the
+   * bundle's item order; absent unless the builder was asked for them. Aggregates only: items
+   * seen in too few sessions have none.
+   */
+  readonly embeddings?: ItemEmbeddings;
 }
 
 /** Bundle metadata: build parameters and the day the log ended. */
