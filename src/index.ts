@@ -26,4 +26,5 @@ export type { Prediction, LifecycleStage } from './core/predict';
 export type { TrackEvent, PurchaseLine } from './core/events';
 export type { CatalogItem, CatalogJson } from './core/catalog';
 export type { Reason, Recommendation, RecommendRequest } from './core/ranking/rank';
-export type { AffinityView, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, BackendReport } from './protocol';
+export type { AffinityView, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, BackendReport, RelatedOptions, RerankOptions, RuleError, RuleInput, RuleMatch,
+  FilterRule, ExcludeRule, WeightRule, PinRule } from './protocol';

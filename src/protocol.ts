@@ -9,8 +9,14 @@ import type { LifecycleStage, Prediction, StageThresholds } from './core/predict
 import type { AffinityView, ReadableProfile } from './core/profile/readable';
 import type { StageChange } from './core/profile/update';
 import type { Recommendation, RecommendRequest } from './core/ranking/rank';
+import type { RerankOptions } from './core/ranking/rerank';
+import type { ExcludeRule, FilterRule, PinRule, RuleError, RuleInput, RuleMatch, WeightRule } from './core/ranking/rules';
 
-export type { TrackEvent, RecommendRequest, Recommendation, Prediction, LifecycleStage, StageChange, AffinityView };
+export type { TrackEvent, RecommendRequest, Recommendation, Prediction, LifecycleStage, StageChange, AffinityView, RerankOptions, RuleError, RuleInput, RuleMatch,
+  FilterRule, ExcludeRule, WeightRule, PinRule };
+
+/** What `related(itemId, options)` takes: `recommend()`'s request without the context (the item is the context). */
+export type RelatedOptions = Partial<Omit<RecommendRequest, 'context'>>;
 
 /** Which TensorFlow.js backend ranks, and what the start-up measurement saw (ms per scoring pass). */
 export interface BackendReport {
@@ -58,6 +64,12 @@ export interface EngineOptions {
   retentionDays?: number;
   /** At most this many raw events are kept (default 20,000). */
   maxStoredEvents?: number;
+  /**
+   * Store-wide business rules, applied to every `recommend()` and `related()` with the call's own:
+   * a list, or the URL of a JSON list (or of `{ "rules": [...] }`) the store's server publishes.
+   * Read once per start; see src/core/ranking/rules.ts for the rules and their order.
+   */
+  rules?: string | RuleInput[];
 }
 
 export type Consent = 'granted' | 'denied' | 'pending';
@@ -147,6 +159,10 @@ export interface RecommendResult {
   backend: BackendReport['name'];
   /** Time spent in the worker, ms. */
   tookMs: number;
+  /** The `placement` the call gave, for the store's own analytics. */
+  placement?: string;
+  /** Rules that were not applied (store-wide or the call's), each naming its field; the others were. */
+  ruleErrors?: RuleError[];
 }
 
 /** A readable snapshot of what the SDK believes about this shopper. */
@@ -204,6 +220,8 @@ export interface EngineApi {
   exportData(): Promise<ExportedData>;
   diagnostics(): Promise<Diagnostics>;
   recommend(request: unknown): Promise<RecommendResult>;
+  related(itemId: unknown, options?: unknown): Promise<RecommendResult>;
+  rerank(ids: unknown, options?: unknown): Promise<RecommendResult>;
   profile(): Promise<ProfileSnapshot>;
   predict(): Promise<Prediction>;
   removeInterest(interest: unknown): Promise<ProfileSnapshot>;

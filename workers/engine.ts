@@ -11,7 +11,9 @@ import { applyUpdate, type StageChange } from '../src/core/profile/update';
 import { candidateIndices } from '../src/core/ranking/candidates';
 import { queryVector } from '../src/core/ranking/query';
 import { rank } from '../src/core/ranking/rank';
-import { validateRequest } from '../src/core/ranking/request';
+import { validateRequest, type RecommendRequest } from '../src/core/ranking/request';
+import { rerank, validateRerank } from '../src/core/ranking/rerank';
+import { parseRules, type Rule, type RuleError } from '../src/core/ranking/rules';
 import type { CatalogSequenceRanker } from '../src/core/ranking/signals/sequence';
 import type {
   BackendReport, Consent, Diagnostics, EngineApi, EngineEvent, EngineOptions, ExportedData, ProfileSnapshot, Progress,
@@ -19,7 +21,7 @@ import type {
 } from '../src/protocol';
 import { Batcher } from './batcher';
 import { loadCatalog, type LoadedCatalog } from './catalog-loader';
-import type { Fetcher } from './downloads';
+import { download, type Fetcher } from './downloads';
 import { loadLifecycle } from './lifecycle-loader';
 import { SourceReaders } from './source-readers';
 import { StorageSlot } from './storage-slot';
@@ -99,6 +101,8 @@ export class Engine implements EngineApi {
   private lastWriteMs: number | undefined;
   private readonly writes = new WriteQueue();
   private readonly sources = new SourceReaders();
+  /** The store-wide business rules (`options.rules`), read once. */
+  private storeRules: Promise<{ rules: Rule[]; errors: RuleError[] }> | undefined;
   private readonly batcher = new Batcher<Pending, TrackResult>((items) => this.writes.run(() => this.write(items)), STORAGE_SETTINGS.batchDelayMs, STORAGE_SETTINGS.batchMaxEvents);
 
   constructor(private readonly host: EngineHost) {
@@ -367,16 +371,62 @@ export class Engine implements EngineApi {
   }
 
   async recommend(input: unknown): Promise<RecommendResult> {
-    const request = validateRequest(input);
+    return this.ranked(validateRequest(input));
+  }
+
+  /** "More like this" for a product page: the context item's neighbours and what the bundle says goes with it; never the item. */
+  async related(itemId: unknown, options?: unknown): Promise<RecommendResult> {
+    if (typeof itemId !== 'string' || !itemId) throw new LocalrecError('invalid_argument', 'related(): `itemId` must be an item id.', 'itemId');
+    const request = validateRequest(options);
+    return this.ranked({ ...request, context: { ...request.context, itemId } }, itemId);
+  }
+
+  private async ranked(request: RecommendRequest, related?: string): Promise<RecommendResult> {
     const { catalog, scorer, sequence, backend } = await this.withCatalog();
-    const profile = this.consent === 'denied' ? emptyProfile(catalog.dim, this.now()) : await this.profileNow();
+    const profile = await this.rankingProfile(catalog);
+    const store = await this.loadStoreRules();
     const t0 = performance.now();
     const now = this.now();
+    const own = parseRules(request.rules);
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now, request.context);
     const similarity = q ? await scorer.score(q, request.candidates ? candidates : undefined) : new Float32Array(candidates.length);
-    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile) }, candidates, similarity);
-    return { items, backend: backend.name, tookMs: Math.round((performance.now() - t0) * 100) / 100 };
+    // The bundle reads the shown item as the session's latest look: what goes with it comes up.
+    const session = related ? { ...profile, session: { ...profile.session, events: [...profile.session.events, { type: 'view' as const, itemId: related, time: now }] } } : profile;
+    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules: [...store.rules, ...own.rules] }, candidates, similarity);
+    const ruleErrors = [...store.errors, ...own.errors];
+    return { items, ...this.took(backend, t0, request.placement), ...(ruleErrors.length ? { ruleErrors } : {}) };
+  }
+
+  async rerank(ids: unknown, options?: unknown): Promise<RecommendResult> {
+    const { ids: list, strength, placement } = validateRerank(ids, options);
+    const { catalog, scorer, sequence, backend } = await this.withCatalog();
+    const profile = await this.rankingProfile(catalog);
+    const t0 = performance.now();
+    const now = this.now();
+    const request = { k: Math.max(1, list.length), candidates: list };
+    const candidates = candidateIndices(catalog, request);
+    const q = queryVector(profile, catalog, now);
+    const similarity = q && candidates.length ? await scorer.score(q, candidates) : new Float32Array(candidates.length);
+    const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile) }, list, strength, candidates, similarity);
+    return { items, ...this.took(backend, t0, placement) };
+  }
+
+  private rankingProfile(catalog: Catalog): Promise<Profile> {
+    return this.consent === 'denied' ? Promise.resolve(emptyProfile(catalog.dim, this.now())) : this.profileNow();
+  }
+
+  private took(backend: BackendReport, t0: number, placement: string | undefined) {
+    return { backend: backend.name, tookMs: Math.round((performance.now() - t0) * 100) / 100, ...(placement === undefined ? {} : { placement }) };
+  }
+
+  /** The store-wide rules: a list, or a URL of a JSON list (or of `{ rules: [...] }`); one that cannot be read is reported with each result. */
+  private loadStoreRules(): Promise<{ rules: Rule[]; errors: RuleError[] }> {
+    const given = this.options?.rules;
+    return (this.storeRules ??= (typeof given === 'string' ? download(this.host.fetch, given, 'store rules', 'download_failed').then((r) => r.json() as Promise<unknown>) : Promise.resolve(given)).then(
+      (json) => parseRules(Array.isArray(json) || json === undefined ? json : (json as { rules?: unknown }).rules ?? json, 'store rules'),
+      (e: unknown) => ({ rules: [], errors: [{ code: 'invalid_rule' as const, rule: -1, label: 'store rules', field: 'rules', message: message(e) }] }),
+    ));
   }
 
   async predict(): Promise<Prediction> {
@@ -505,7 +555,7 @@ export class Engine implements EngineApi {
 function fromBase(options: EngineOptions): EngineOptions {
   if (typeof options?.base !== 'string') return options;
   const out: Record<string, unknown> = { ...options };
-  for (const key of ['catalog', 'bundle', 'lifecycle', 'purchaseModel'] as const) {
+  for (const key of ['catalog', 'bundle', 'lifecycle', 'purchaseModel', 'rules'] as const) {
     try {
       if (typeof out[key] === 'string') out[key] = new URL(out[key] as string, options.base).href;
     } catch {

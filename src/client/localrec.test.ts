@@ -33,6 +33,7 @@ const notUsed = (): Promise<never> => Promise.reject(new Error('not used by thes
 class FakeEngine implements EngineApi {
   readonly received = {
     init: [] as EngineOptions[], track: [] as unknown[], meta: [] as (TrackMeta | undefined)[], batches: [] as number[], recommend: [] as unknown[],
+    related: [] as unknown[][], rerank: [] as unknown[][],
   };
   closed = 0;
   flushed = 0;
@@ -55,6 +56,14 @@ class FakeEngine implements EngineApi {
   }
   async recommend(request: unknown): Promise<RecommendResult> {
     this.received.recommend.push(request);
+    return { items: [], backend: 'cpu', tookMs: 1 };
+  }
+  async related(itemId: unknown, options?: unknown): Promise<RecommendResult> {
+    this.received.related.push([itemId, options]);
+    return { items: [], backend: 'cpu', tookMs: 1, placement: 'pdp' };
+  }
+  async rerank(ids: unknown, options?: unknown): Promise<RecommendResult> {
+    this.received.rerank.push([ids, options]);
     return { items: [], backend: 'cpu', tookMs: 1 };
   }
   /** As the engine does it: each call settles on its own, the batch answers once all have. */
@@ -233,17 +242,27 @@ describe('createLocalrecWith (page-side facade)', () => {
     expect(outcomes.map(codeOf)).toEqual(['invalid_event', 'invalid_event']);
   });
 
-  it('asks for 10 items unless told otherwise and passes the rest of the request on', async () => {
+  it('passes requests on as they are (the worker defaults k to 10: validateRequest)', async () => {
     const engine = new FakeEngine();
     const { rec } = start(engine);
     await rec.recommend();
     await rec.recommend({ exclude: ['c1'], context: { itemId: 'k1' } });
     await rec.recommend({ k: 3, candidates: ['c2', 'k2'] });
     expect(engine.received.recommend).toEqual([
-      { k: 10 },
-      { k: 10, exclude: ['c1'], context: { itemId: 'k1' } },
+      undefined,
+      { exclude: ['c1'], context: { itemId: 'k1' } },
       { k: 3, candidates: ['c2', 'k2'] },
     ]);
+  });
+
+  it('forwards related() and rerank() with their arguments', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    expect((await rec.related('k1', { k: 4, placement: 'pdp' })).placement).toBe('pdp');
+    await rec.rerank(['c1', 'x'], { strength: 0.2 });
+    await rec.rerank(['c2']);
+    expect(engine.received.related).toEqual([['k1', { k: 4, placement: 'pdp' }]]);
+    expect(engine.received.rerank).toEqual([[['c1', 'x'], { strength: 0.2 }], [['c2'], undefined]]);
   });
 
   it('passes progress to onProgress and stage moves to stage listeners until they unsubscribe', async () => {

@@ -4,7 +4,8 @@ import type { Sources } from './sources';
 import { supervise } from './supervisor';
 import {
   installErrorTransfer, type Consent, type Diagnostics, type EngineApi, type ExportedData, type EngineEvent, type EngineOptions, type Prediction,
-  type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type StageChange, type TrackEvent, type TrackResult,
+  type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type RelatedOptions, type RerankOptions, type StageChange,
+  type TrackEvent, type TrackResult,
 } from '../protocol';
 
 export type { Consent, Diagnostics, ExportedData, Sources, StageChange };
@@ -42,8 +43,30 @@ export interface Localrec {
    * Resolves once the event is learned and written; if the worker dies first, the event is sent to its replacement (never counted twice).
    */
   track(event: TrackEvent): Promise<TrackResult>;
-  /** Ranks the catalog (or `candidates`) for this shopper, with reasons. */
+  /**
+   * Ranks the catalog (or `candidates`) for this shopper, with reasons: a home or category strip
+   * (`context.category` narrows and seeds). `rules` apply with the store-wide ones; `placement` is
+   * given back on the result.
+   */
   recommend(request?: Partial<RecommendRequest>): Promise<RecommendResult>;
+  /**
+   * A product page's strip: items like `itemId` and items the store's bundle says are looked at or
+   * bought with it, personalised by the profile; never `itemId` itself. `k` defaults to 10.
+   *
+   * @example
+   * const { items } = await rec.related('85123A', { k: 6, placement: 'pdp-similar' });
+   */
+  related(itemId: string, options?: RelatedOptions): Promise<RecommendResult>;
+  /**
+   * Reorders a list the store rendered (search results, a category page; up to 1,000 ids) with
+   * the store's order as the prior: `strength` 0 keeps it, 1 is fully personal (default 0.5).
+   * Always a permutation of `ids`; ids not in the catalog keep their places. More than 1,000 ids
+   * reject with `invalid_argument`.
+   *
+   * @example
+   * const { items } = await rec.rerank(searchResultIds, { strength: 0.3, placement: 'search' });
+   */
+  rerank(ids: string[], options?: RerankOptions): Promise<RecommendResult>;
   /** A readable snapshot of what the SDK believes about this shopper. */
   profile(): Promise<ProfileSnapshot>;
   /**
@@ -135,7 +158,7 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
     () => undefined,
   );
 
-  return {
+  const facade: Omit<Localrec, (typeof FORWARDED)[number]> = {
     async ready() {
       alive();
       return engine.ready;
@@ -154,23 +177,16 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
       const stamped = typeof copy === 'object' && copy !== null && (copy as { time?: unknown }).time === undefined ? { ...copy, time: Date.now() } : copy;
       return engine.track({ event: stamped, meta: { eventId: newEventId() } });
     },
-    recommend: (request = {}) => call((e) => e.recommend({ k: 10, ...request })),
-    profile: () => call((e) => e.profile()),
-    predict: () => call((e) => e.predict()),
     onStageChange(listener) {
       stageListeners.add(listener);
       return () => stageListeners.delete(listener);
     },
-    removeInterest: (interest) => call((e) => e.removeInterest(interest)),
-    forget: () => call((e) => e.forget()),
     async setConsent(consent) {
       const out = await call((e) => e.setConsent(consent));
       // A restarted worker starts with the shopper's latest choice.
       engineOptions.consent = consent;
       return out;
     },
-    exportData: () => call((e) => e.exportData()),
-    diagnostics: () => call((e) => e.diagnostics()),
     async destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -180,4 +196,12 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
       await engine.close();
     },
   };
+  // The engine's own methods are forwarded as they are (one forwarder: the script tag's 4 KB budget).
+  for (const name of FORWARDED) {
+    (facade as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => call((e) => (e[name] as (...a: unknown[]) => Promise<unknown>)(...args));
+  }
+  return facade as Localrec;
 }
+
+/** The facade methods that only forward to the engine, their arguments unchanged (the worker validates and defaults them). */
+const FORWARDED = ['recommend', 'related', 'rerank', 'profile', 'predict', 'removeInterest', 'forget', 'exportData', 'diagnostics'] as const satisfies readonly (keyof Localrec & keyof EngineApi)[];

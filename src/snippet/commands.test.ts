@@ -26,6 +26,8 @@ function fakeEngine() {
         return { stored: true, id: tracked.length, durable: true };
       },
       recommend: (request) => answer('recommend', { items: [], backend: 'cpu', tookMs: 0, k: request?.k }) as never,
+      related: () => answer('related', {}) as never,
+      rerank: () => answer('rerank', {}) as never,
       profile: () => answer('profile', { tracked: [...tracked] }) as never,
       predict: () => answer('predict', {}) as never,
       onStageChange: () => () => undefined,

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog';
 import type { Profile } from '../profile/state';
 import type { RecommendRequest } from './request';
+import type { Rule } from './rules';
 import type { SequenceScores } from './signals/sequence';
 
 /** Everything one ranking call reads; no stage changes it. */
@@ -17,6 +18,8 @@ export interface RankContext {
    * shopper sees damps what they just saw, a prediction of their next click must not.
    */
   readonly seenDamping?: number;
+  /** Business rules in force for this call (store-wide and the request's, parsed: rules.ts). */
+  readonly rules?: readonly Rule[];
 }
 
 /** The candidates still in play, in request order: catalog indices and their cosine to the profile's query. */
@@ -28,7 +31,7 @@ export interface Pool {
 }
 
 /** Why an item was recommended. */
-export type ReasonKind = 'similar_to' | 'sequence' | 'category' | 'brand' | 'price_band' | 'context' | 'popular';
+export type ReasonKind = 'similar_to' | 'sequence' | 'category' | 'brand' | 'price_band' | 'context' | 'popular' | 'rule';
 
 /** Why an item was recommended: a signal, its share of the score, and words for a person. */
 export interface Reason {
@@ -38,4 +41,6 @@ export interface Reason {
   weight: number;
   itemId?: string;
   category?: string;
+  /** For `kind: 'rule'`: the label of the business rule that moved the item (boost, bury, pin). */
+  rule?: string;
 }

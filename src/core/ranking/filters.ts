@@ -1,5 +1,6 @@
 import { suppressionTest } from '../profile/interests';
 import type { Pool, RankContext } from './context';
+import { ruleFilter } from './rules';
 
 /** Items bought this recently are not recommended again. */
 export const JUST_BOUGHT_MS = 30 * 86_400_000;
@@ -7,7 +8,8 @@ export const JUST_BOUGHT_MS = 30 * 86_400_000;
 /**
  * Stage 2, filters: drops what must never be shown before anything is scored: unavailable items,
  * ids the request excludes, the item the page is showing, the cart, what was bought in the last
- * {@link JUST_BOUGHT_MS}, and interests the shopper removed. Order is kept.
+ * {@link JUST_BOUGHT_MS}, interests the shopper removed, and what the business rules' `filter` and
+ * `exclude` drop (rules.ts). Order is kept.
  */
 export function applyFilters(ctx: RankContext, candidates: Int32Array, similarity: Float32Array): Pool {
   const { catalog, profile: p, request: req, now } = ctx;
@@ -21,6 +23,7 @@ export function applyFilters(ctx: RankContext, candidates: Int32Array, similarit
   Object.keys(p.cart).forEach(block);
   for (const purchase of p.purchases) if (now - purchase.time < JUST_BOUGHT_MS) purchase.itemIds.forEach(block);
   const suppressed = suppressionTest(p);
+  const keep = ruleFilter(ctx.rules ?? [], { catalog, profile: p, now, currentItem: req.context?.itemId });
 
   const items = new Int32Array(candidates.length);
   const sim = new Float32Array(candidates.length);
@@ -28,7 +31,7 @@ export function applyFilters(ctx: RankContext, candidates: Int32Array, similarit
   for (let c = 0; c < candidates.length; c++) {
     const i = candidates[c]!;
     const item = catalog.items[i]!;
-    if (!item.available || blocked[i] || suppressed?.(item)) continue;
+    if (!item.available || blocked[i] || suppressed?.(item) || (keep && !keep(i))) continue;
     items[n] = i;
     sim[n++] = similarity[c]!;
   }

@@ -77,7 +77,9 @@ describe('rank', () => {
 describe('validateRequest', () => {
   it('defaults k and rejects bad fields', () => {
     expect(validateRequest({})).toEqual({ k: 10 });
-    for (const [bad, field] of [[{ k: 0 }, 'k'], [{ k: 2.5 }, 'k'], [{ candidates: 'a' }, 'candidates'], [{ exclude: [1] }, 'exclude']] as const) {
+    expect(validateRequest(undefined)).toEqual({ k: 10 });
+    expect(validateRequest({ k: 2, rules: [], placement: 'home' })).toEqual({ k: 2, rules: [], placement: 'home' });
+    for (const [bad, field] of [[{ k: 0 }, 'k'], [{ k: 2.5 }, 'k'], [{ candidates: 'a' }, 'candidates'], [{ exclude: [1] }, 'exclude'], [{ rules: {} }, 'rules'], [{ placement: 1 }, 'placement']] as const) {
       try {
         validateRequest(bad);
         throw new Error('expected an error');

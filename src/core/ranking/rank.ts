@@ -3,6 +3,7 @@ import type { RankContext, Reason } from './context';
 import { applyFilters } from './filters';
 import { dampSeen } from './novelty';
 import { reasonsFor } from './reasons';
+import { applyPins, applyWeights, ruleReason } from './rules';
 import { topK } from './top-k';
 
 export type { RankContext, Reason, ReasonKind } from './context';
@@ -18,25 +19,33 @@ export interface Recommendation {
  * Ranks candidates for the shopper, in stages, each a module of its own:
  * 1. candidates (candidates.ts: the request's list or the whole catalog; the caller resolves
  *    them and scores their cosine to the profile's query, on tfjs in the worker);
- * 2. filters (filters.ts: unavailable, excluded, in the cart, just bought, removed interests);
+ * 2. filters (filters.ts: unavailable, excluded, in the cart, just bought, removed interests,
+ *    and the business rules' `filter` and `exclude`, rules.ts);
  * 3. scores (blend.ts and signals/: similarity, sequence, affinities, prior, weighted);
- * 4. novelty (novelty.ts: items seen this session are damped);
+ * 4. novelty (novelty.ts: items seen this session are damped), then the rules' `boost` / `bury`;
  * 5. top-k (top-k.ts);
- * 6. reasons (reasons.ts).
+ * 6. pins (rules.ts: the rules' `pin`, last; a filtered item stays out);
+ * 7. reasons (reasons.ts, and a `rule` reason for each rule that moved the item).
  *
  * `similarity` is aligned with `candidates`.
  */
 export function rank(ctx: RankContext, candidates: Int32Array, similarity: Float32Array): Recommendation[] {
+  const rules = ctx.rules ?? [];
   const pool = applyFilters(ctx, candidates, similarity);
   const scores = blend(ctx, pool);
   const total = scores.total;
   dampSeen(ctx, pool, total);
-  return topK(total, ctx.request.k).map(({ index: c, score }) => {
+  const moved = applyWeights(rules, ctx.catalog, pool.items, total, ctx.now);
+  const list = topK(total, ctx.request.k).map((s) => s.index);
+  const pinned = applyPins(rules, ctx.catalog, pool.items, list, ctx.request.k, ctx.now);
+  return list.map((c) => {
     const item = pool.items[c]!;
+    const pin = pinned.get(c);
+    const ruled = [...(pin ? [ruleReason(pin, 0)] : []), ...(moved.get(c) ?? [])];
     return {
       id: ctx.catalog.items[item]!.id,
-      score: Math.round(score * 1e4) / 1e4,
-      reasons: reasonsFor(ctx, item, contributionsAt(scores, c)),
+      score: Math.round(total[c]! * 1e4) / 1e4,
+      reasons: [...ruled, ...reasonsFor(ctx, item, contributionsAt(scores, c))],
     };
   });
 }

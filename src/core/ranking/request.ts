@@ -1,4 +1,5 @@
 import { LocalrecError } from '../errors';
+import type { RuleInput } from './rules';
 
 /** What the page asks `recommend()` for. */
 export interface RecommendRequest {
@@ -10,6 +11,10 @@ export interface RecommendRequest {
   exclude?: string[];
   /** The page's context: the product being shown ("more like this") or a category being browsed. */
   context?: { itemId?: string; category?: string };
+  /** Business rules for this call, applied with the store-wide ones (see rules.ts for the order). */
+  rules?: RuleInput[];
+  /** The store's name for where the list is shown ("home-strip"): given back on the result, for the store's analytics. */
+  placement?: string;
 }
 
 /** Checks a request from the page; throws `LocalrecError('invalid_argument')` naming the field. */
@@ -17,6 +22,7 @@ export function validateRequest(input: unknown): RecommendRequest {
   const bad = (field: string, what: string): never => {
     throw new LocalrecError('invalid_argument', `recommend(): \`${field}\` ${what}.`, field);
   };
+  if (input === undefined) input = {};
   if (typeof input !== 'object' || input === null) return bad('request', 'must be an object such as { k: 10 }');
   const r = input as Record<string, unknown>;
   const k = r.k ?? 10;
@@ -31,6 +37,14 @@ export function validateRequest(input: unknown): RecommendRequest {
   const exclude = ids(r.exclude, 'exclude');
   if (candidates) out.candidates = candidates;
   if (exclude) out.exclude = exclude;
+  if (r.rules !== undefined) {
+    if (!Array.isArray(r.rules)) bad('rules', 'must be an array of rules');
+    out.rules = r.rules as RuleInput[];
+  }
+  if (r.placement !== undefined) {
+    if (typeof r.placement !== 'string' || r.placement.length > 200) bad('placement', 'must be a name of at most 200 characters');
+    out.placement = r.placement as string;
+  }
   if (r.context !== undefined) {
     const c = r.context as Record<string, unknown>;
     if (typeof c !== 'object' || c === null) bad('context', 'must be an object');

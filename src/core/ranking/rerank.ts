@@ -1,0 +1,61 @@
+import { LocalrecError } from '../errors';
+import { blend, contributionsAt } from './blend';
+import type { RankContext } from './context';
+import type { Recommendation } from './rank';
+import { reasonsFor } from './reasons';
+
+/** At most this many ids per `rerank()` call. */
+export const MAX_RERANK_IDS = 1000;
+/** How personal a rerank is when the store does not say: halfway between its order and the profile's. */
+export const DEFAULT_STRENGTH = 0.5;
+
+/** What `rerank(ids, options)` takes besides the ids. */
+export interface RerankOptions {
+  /** 0 keeps the store's order, 1 orders by the profile alone (default 0.5). */
+  strength?: number;
+  /** The store's name for the list ("search-results"): given back on the result. */
+  placement?: string;
+}
+
+/** Checks a rerank call from the page; throws `LocalrecError('invalid_argument')` naming the field. */
+export function validateRerank(ids: unknown, options: unknown = {}): { ids: string[]; strength: number; placement?: string } {
+  const bad = (field: string, what: string): never => {
+    throw new LocalrecError('invalid_argument', `rerank(): \`${field}\` ${what}.`, field);
+  };
+  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) bad('ids', 'must be an array of item ids');
+  if ((ids as string[]).length > MAX_RERANK_IDS) bad('ids', `must have at most ${MAX_RERANK_IDS} ids`);
+  if (typeof options !== 'object' || options === null) bad('options', 'must be an object such as { strength: 0.5 }');
+  const { strength = DEFAULT_STRENGTH, placement } = options as Record<string, unknown>;
+  if (typeof strength !== 'number' || !(strength >= 0 && strength <= 1)) bad('strength', 'must be a number from 0 to 1');
+  if (placement !== undefined && (typeof placement !== 'string' || placement.length > 200)) bad('placement', 'must be a name of at most 200 characters');
+  return { ids: ids as string[], strength: strength as number, ...(placement === undefined ? {} : { placement: placement as string }) };
+}
+
+/**
+ * Reorders a list the store rendered: each catalog item's score is
+ * `(1 - strength) * positionPrior + strength * personalScore`, where the prior falls linearly
+ * from 1 (the store's first) to 0 (its last) and the personal score is the blend (blend.ts),
+ * scaled to [0, 1] over the list. Nothing is filtered or damped (novelty.ts), so the result is always a permutation of
+ * `ids`; ids the catalog lacks keep their places (score 0, no reasons) and catalog items are
+ * reordered among the other places. `candidates` are the catalog indices of `ids` in order
+ * (candidateIndices), `similarity` their cosine to the profile's query.
+ */
+export function rerank(ctx: RankContext, ids: readonly string[], strength: number, candidates: Int32Array, similarity: Float32Array): Recommendation[] {
+  const n = candidates.length;
+  const scores = blend(ctx, { items: candidates, similarity, requested: candidates });
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of scores.total) {
+    lo = Math.min(lo, s);
+    hi = Math.max(hi, s);
+  }
+  const final = Array.from(scores.total, (s, j) => (1 - strength) * (n > 1 ? 1 - j / (n - 1) : 1) + strength * (hi > lo ? (s - lo) / (hi - lo) : 0));
+  const order = Array.from(final.keys()).sort((a, b) => final[b]! - final[a]! || a - b);
+  let next = 0;
+  return ids.map((id) => {
+    if (!ctx.catalog.index.has(id)) return { id, score: 0, reasons: [] };
+    const j = order[next++]!;
+    const item = candidates[j]!;
+    return { id: ctx.catalog.items[item]!.id, score: Math.round(final[j]! * 1e4) / 1e4, reasons: reasonsFor(ctx, item, contributionsAt(scores, j)) };
+  });
+}
