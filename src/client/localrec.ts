@@ -114,14 +114,15 @@ function flushWhenLeaving(flush: () => void): () => void {
   };
 }
 
+/** Loads the live wiring of `sources` (./sources.ts), a file of its own so pages without sources never download it. */
+export type SourcesLoader = () => Promise<typeof import('./sources')>;
+
 /**
  * Starts the engine in a Web Worker and returns the tiny page-side facade. Calls made before the
  * worker is ready are queued in order by the worker itself (each keeps its own promise). The
  * worker is supervised (./supervisor.ts): a worker that cannot start rejects every call with
  * `worker_failed`; one that dies later is restarted and sent again the tracks it had not answered.
  */
-/** Loads the live wiring of `sources` (./sources.ts), a file of its own so pages without sources never download it. */
-export type SourcesLoader = () => Promise<typeof import('./sources')>;
 
 export function createLocalrecWith(defaultWorker: () => Worker, options: LocalrecOptions, loadSources?: SourcesLoader): Localrec {
   installErrorTransfer(transferHandlers);
@@ -138,9 +139,10 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
     if (destroyed) throw new LocalrecError('destroyed', 'This localrec was destroyed: create another.');
   };
   const call = async <T>(send: (e: Remote<EngineApi>) => Promise<T>): Promise<T> => (alive(), engine.call(send));
-  // Sent as tracks, so a source payload gets the same id and replay-after-restart as track(); its results are not the page's business.
-  // Entries pushed while the wiring loads are read when it starts (it reads what is there first).
-  // Segment keeps no history: it is listened to now, and what it says meanwhile waits here.
+  // Live sources. Entries pushed while the wiring loads are read when it starts (it reads what is
+  // there first); Segment keeps no history, so it is listened to now and what it says meanwhile
+  // waits here. Payloads are sent as tracks, so each gets the same id and replay-after-restart as
+  // track(); their results are not the page's business.
   const early: [unknown, unknown][] = [];
   let onSegment: (event: unknown, properties: unknown) => void = (event, properties) => early.push([event, properties]);
   try {
