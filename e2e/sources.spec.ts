@@ -133,8 +133,19 @@ async function watchErrors(page: Page): Promise<() => Promise<string[]>> {
 interface Learned { events: Record<string, number>; purchases: { count: number }; sources?: Record<string, { payloads: number; events: number; skipped: number; malformed: number }> }
 
 /** What the page's localrec learned and counted, once every call made so far has reached it. */
+/**
+ * What localrec learned, once the wiring has caught up: it is a file loaded after the SDK starts,
+ * so the spec waits until the payload count the worker reports has been seen and stays put.
+ */
 const learned = (page: Page) => page.evaluate(async () => {
   const rec = (window as unknown as { rec: { profile(): Promise<Learned>; diagnostics(): Promise<{ sources?: Learned['sources'] }> } }).rec;
+  const payloads = async () => Object.values((await rec.diagnostics()).sources ?? {}).reduce((n, c) => n + (c as { payloads: number }).payloads, 0);
+  for (let last = -1, i = 0; i < 50; i++) {
+    const now = await payloads();
+    if (now > 0 && now === last) break;
+    last = now;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const profile = await rec.profile();
   return { events: profile.events, purchases: profile.purchases, sources: (await rec.diagnostics()).sources };
 }) as Promise<Learned>;
