@@ -25,6 +25,11 @@
  * --learned-share the learned part's share of a row. The report's `bundle.embeddings` gives the
  * section's bytes and the training time.
  *
+ * --diversity L (0..1) and --explore S (0..1) set the full path's request (`recommend({ k: 20,
+ * diversity, explore })`, src/core/ranking/diversity.ts); `fullPath.modes[mode].diversity` gives
+ * the top 20's intra-list diversity (mean pairwise 1 − cosine of the catalog's item vectors) and
+ * distinct categories, with or without them.
+ *
  * Files are TSV `SessionId ItemId Time`, Diginetica's train-item-views.csv or Online Retail CSV
  * (detected from the header, or --format). Ranker/builder options for tuning: --params JSON
  * (overrides on top of the fitted or default weights), --build JSON.
@@ -47,7 +52,8 @@ import { replaySessions } from '../src/core/sequence/replay';
 import type { LogSession } from '../src/core/sequence/types';
 import { splitLastDays } from '../src/core/sequence/validation-split';
 import { digineticaContents, evalCatalog, onlineRetailContents, type EvalCatalogStats, type ItemContents } from './lib/eval-catalog';
-import { FULL_PATH_MODES, replayFullPath, useCpuBackend, type FullPathEvents, type FullPathMode } from './lib/full-path';
+import { FULL_PATH_MODES, replayFullPath, useCpuBackend, type FullPathEvents, type FullPathMode, type ListDiversity } from './lib/full-path';
+import { validateRequest, type RecommendRequest } from '../src/core/ranking/request';
 import { trainItem2Vec, type Item2VecOptions } from '../src/core/embeddings/item2vec';
 import { LEARNED_SHARE, withLearnedEmbeddings } from '../src/core/embeddings/combine';
 
@@ -100,8 +106,10 @@ export interface FullPathReport {
   catalog: EvalCatalogStats & { source: string };
   backend: 'cpu';
   events: FullPathEvents;
-  /** Per mode: the metrics over repeat targets only, and the replay's wall time. */
-  modes: Record<FullPathMode, { repeats: MetricSummary; wallSeconds: number }>;
+  /** The request fields beside k (--diversity, --explore); empty when neither is given. */
+  request: Omit<RecommendRequest, 'k'>;
+  /** Per mode: the metrics over repeat targets only, the top 20's diversity, and the replay's wall time. */
+  modes: Record<FullPathMode, { repeats: MetricSummary; diversity: ListDiversity; wallSeconds: number }>;
 }
 
 /** The published bundle evaluate() ranks with, and the fit behind its weights (null with fit: false). */
@@ -191,6 +199,8 @@ export interface FullPathOptions {
   readonly params?: Record<string, number>;
   /** Share of a row's squared length for its learned part, when the bundle has embeddings. */
   readonly learnedShare?: number;
+  /** Request fields beside `k: 20` for every prediction: `diversity`, `explore` (--diversity, --explore). */
+  readonly request?: Omit<RecommendRequest, 'k'>;
 }
 
 /**
@@ -215,13 +225,13 @@ export async function evaluateFullPath(
   const modes = {} as FullPathReport['modes'];
   let events: FullPathEvents | undefined;
   for (const mode of Object.keys(FULL_PATH_MODES) as FullPathMode[]) {
-    const r = await replayFullPath(catalog, sequence, test, mode);
+    const r = await replayFullPath(catalog, sequence, test, mode, opts.request);
     const { predictions: _n, ...m } = r.metrics;
     results[fullPathKey(mode)] = { ...m, msPerPrediction: r.msPerPrediction };
-    modes[mode] = { repeats: r.repeats, wallSeconds: r.wallSeconds };
+    modes[mode] = { repeats: r.repeats, diversity: r.diversity, wallSeconds: r.wallSeconds };
     events = r.events;
   }
-  return { results, fullPath: { catalog: { source: opts.source, ...stats }, backend: 'cpu', events: events!, modes } };
+  return { results, fullPath: { catalog: { source: opts.source, ...stats }, backend: 'cpu', events: events!, request: { ...opts.request }, modes } };
 }
 
 /** What --full-path builds the catalog from: Online Retail's own rows, --item-categories, or ids only. */
@@ -230,6 +240,11 @@ function catalogContents(trainFile: string, format: LogFormat | undefined, categ
   const text = readFileSync(trainFile, 'utf8');
   if ((format ?? detectLogFormat(text)) === 'online-retail') return { contents: onlineRetailContents(text), source: `titles and prices from ${trainFile}` };
   return { contents: new Map(), source: 'ids only' };
+}
+
+/** `fields` without its undefined entries. */
+function numbersOrNothing(fields: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<string, number>;
 }
 
 /** A JSON object of numbers, as --params and --build take (undefined when not given). */
@@ -264,6 +279,8 @@ async function main(): Promise<void> {
     embeddings: { type: 'boolean', default: false },
     'embedding-options': { type: 'string' },
     'learned-share': { type: 'string' },
+    diversity: { type: 'string' },
+    explore: { type: 'string' },
   });
   const { train: trainFile, test: testFile } = args;
   const splitDays = numberOption('split-days', args['split-days']);
@@ -273,6 +290,12 @@ async function main(): Promise<void> {
   if (args['item-categories'] !== undefined && !args['full-path']) {
     throw new LocalrecError('invalid_argument', '--item-categories builds the catalog of --full-path; add --full-path.');
   }
+  if ((args.diversity !== undefined || args.explore !== undefined) && !args['full-path']) {
+    throw new LocalrecError('invalid_argument', '--diversity and --explore set the request of --full-path; add --full-path.');
+  }
+  const { k: _k, ...request } = validateRequest({
+    k: 20, ...numbersOrNothing({ diversity: numberOption('diversity', args.diversity), explore: numberOption('explore', args.explore) }),
+  });
   const format = choiceOption('format', args.format, LOG_FORMATS);
   const minSupport = numberOption('bundle-min-support', args['bundle-min-support']);
   const params = numbersOption('params', args.params);
@@ -300,7 +323,7 @@ async function main(): Promise<void> {
     ...evaluate(train, test, opts, bundle),
   };
   if (args['full-path']) {
-    const full = await evaluateFullPath(train, test, bundle, { ...catalogContents(trainFile, format, args['item-categories']), ...(params ? { params } : {}), ...(learnedShare !== undefined ? { learnedShare } : {}) });
+    const full = await evaluateFullPath(train, test, bundle, { ...catalogContents(trainFile, format, args['item-categories']), ...(params ? { params } : {}), ...(learnedShare !== undefined ? { learnedShare } : {}), request });
     Object.assign(report.results, full.results);
     report.fullPath = full.fullPath;
   }
@@ -324,8 +347,10 @@ async function main(): Promise<void> {
     const c = full.catalog;
     const e = full.events;
     console.log(`full path: catalog of ${c.items} items (${c.source}: ${c.titled} titled, ${c.categorised} categorised, ${c.priced} priced), tfjs ${full.backend}; ${e.events} events, ${e.duplicates} duplicates dropped, ${e.predictionsWhileHeld} predictions while events were held, ${e.ignored} events ignored in ${e.judgedSessions} sessions judged automated, ${e.predictionsAfterGap} predictions after a 30-minute gap`);
+    if (Object.keys(full.request).length) console.log(`  request: ${JSON.stringify(full.request)}`);
     for (const [mode, m] of Object.entries(full.modes)) {
-      console.log(`  ${mode}: ${m.wallSeconds.toFixed(1)} s; repeat targets (${m.repeats.predictions}) HR@20 / MRR@20 ${m.repeats['hr@20'].toFixed(4)} / ${m.repeats['mrr@20'].toFixed(4)}`);
+      const d = m.diversity;
+      console.log(`  ${mode}: ${m.wallSeconds.toFixed(1)} s; repeat targets (${m.repeats.predictions}) HR@20 / MRR@20 ${m.repeats['hr@20'].toFixed(4)} / ${m.repeats['mrr@20'].toFixed(4)}; top-20 diversity ${d.ild.toFixed(4)}${d.categories === null ? '' : `, ${d.categories.toFixed(2)} categories`}`);
     }
   }
   console.log('');
@@ -337,6 +362,6 @@ async function main(): Promise<void> {
   }
 }
 
-const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr,sknn] [--no-fit] [--full-path [--item-categories FILE]] [--embeddings [--embedding-options JSON] [--learned-share S]]`;
+const USAGE = `npm run eval -- --train FILE (--test FILE | --split-days N) [--json] [--bundle-min-support K] [--format ${LOG_FORMATS.join('|')}] [--params JSON] [--build JSON] [--methods localrec,pop,spop,sr,sknn] [--no-fit] [--full-path [--item-categories FILE]] [--embeddings [--embedding-options JSON] [--learned-share S]] [--diversity L] [--explore S]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('eval', USAGE, main);

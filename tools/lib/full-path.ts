@@ -21,7 +21,7 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import { setBackend } from '@tensorflow/tfjs-core';
-import type { Catalog } from '../../src/core/catalog';
+import { categoryKey, type Catalog } from '../../src/core/catalog';
 import { isDuplicate, validateEvent, type CleanEvent } from '../../src/core/events';
 import { emptyProfile } from '../../src/core/profile/state';
 import { applyUpdate } from '../../src/core/profile/update';
@@ -30,6 +30,7 @@ import { queryVector } from '../../src/core/ranking/query';
 import { rank } from '../../src/core/ranking/rank';
 import type { RecommendRequest } from '../../src/core/ranking/request';
 import type { CatalogSequenceRanker } from '../../src/core/ranking/signals/sequence';
+import { catalogVariety } from '../../src/core/ranking/signals/variety';
 import { MetricAccumulator, type MetricSummary } from '../../src/core/sequence/next-item-metrics';
 import type { LogSession } from '../../src/core/sequence/types';
 import { TfScorer } from '../../workers/scorer';
@@ -67,6 +68,34 @@ export interface FullPathResult {
   /** Seconds for the whole replay, profile updates included. */
   readonly wallSeconds: number;
   readonly events: FullPathEvents;
+  /** What the lists held, mean per prediction: see {@link ListDiversity}. */
+  readonly diversity: ListDiversity;
+}
+
+/**
+ * Intra-list diversity of the top 20, mean per prediction: `ild` the mean pairwise 1 − cosine of
+ * the items' catalog vectors; `categories` the distinct leaf categories (null where the catalog's
+ * categories do not tell items apart).
+ */
+export interface ListDiversity {
+  readonly ild: number;
+  readonly categories: number | null;
+}
+
+/** The mean pairwise 1 − cosine of catalog items `list` (rows are L2-normalised); 0 for fewer than two. */
+export function intraListDistance(catalog: Catalog, list: readonly number[]): number {
+  const { dim, matrix: m } = catalog;
+  let sum = 0;
+  let pairs = 0;
+  for (let a = 0; a < list.length; a++) {
+    for (let b = a + 1; b < list.length; b++) {
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += m[list[a]! * dim + d]! * m[list[b]! * dim + d]!;
+      sum += 1 - dot;
+      pairs++;
+    }
+  }
+  return pairs ? sum / pairs : 0;
 }
 
 /** Makes tfjs-core compute on its cpu backend (the one backend that runs in plain Node). */
@@ -86,12 +115,17 @@ export async function replayFullPath(
   sequence: CatalogSequenceRanker | undefined,
   test: readonly LogSession[],
   mode: FullPathMode,
+  /** Request fields beside `k: 20` (`diversity`, `explore`, caps: eval's --diversity and --explore). */
+  extra: Omit<RecommendRequest, 'k'> = {},
 ): Promise<FullPathResult> {
   await useCpuBackend();
   const started = performance.now();
   const scorer = new TfScorer(catalog.dim);
   scorer.load(catalog.matrix, catalog.items.length);
-  const request: RecommendRequest = { k: 20 };
+  const request: RecommendRequest = { ...extra, k: 20 };
+  const withCategories = catalogVariety(catalog).categories;
+  let ild = 0;
+  let categories = 0;
   const all = new MetricAccumulator();
   const repeats = new MetricAccumulator();
   const counts = { events: 0, duplicates: 0, predictionsWhileHeld: 0, ignored: 0, judgedSessions: 0, predictionsAfterGap: 0 };
@@ -115,6 +149,9 @@ export async function replayFullPath(
           const top = rank(ctx, candidates, similarity);
           recommendMs += performance.now() - t0;
           const r = top.findIndex((item) => item.id === target) + 1;
+          const shown = top.map((item) => catalog.index.get(item.id)!);
+          ild += intraListDistance(catalog, shown);
+          categories += new Set(shown.map((i) => categoryKey(catalog.items[i]!.category))).size;
           all.add(r);
           if (events.slice(0, t).some((e) => e.itemId === target)) repeats.add(r);
           if (profile.botWatch?.held.length) counts.predictionsWhileHeld++;
@@ -142,5 +179,9 @@ export async function replayFullPath(
     msPerPrediction: metrics.predictions ? recommendMs / metrics.predictions : 0,
     wallSeconds: (performance.now() - started) / 1000,
     events: counts,
+    diversity: {
+      ild: metrics.predictions ? ild / metrics.predictions : 0,
+      categories: withCategories && metrics.predictions ? categories / metrics.predictions : null,
+    },
   };
 }

@@ -31,7 +31,7 @@ export interface Pool {
 }
 
 /** Why an item was recommended. */
-export type ReasonKind = 'similar_to' | 'sequence' | 'category' | 'brand' | 'price_band' | 'context' | 'popular' | 'rule';
+export type ReasonKind = 'similar_to' | 'sequence' | 'category' | 'brand' | 'price_band' | 'context' | 'popular' | 'rule' | 'explore';
 
 /** Why an item was recommended: a signal, its share of the score, and words for a person. */
 export interface Reason {

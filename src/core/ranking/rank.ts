@@ -1,8 +1,9 @@
 import { blend, contributionsAt } from './blend';
 import type { RankContext, Reason } from './context';
 import { applyFilters } from './filters';
+import { diversify, wantsDiversity } from './diversity';
 import { dampSeen } from './novelty';
-import { reasonsFor } from './reasons';
+import { exploreReason, reasonsFor } from './reasons';
 import { applyPins, applyWeights, ruleReason } from './rules';
 import { topK } from './top-k';
 
@@ -23,9 +24,11 @@ export interface Recommendation {
  *    and the business rules' `filter` and `exclude`, rules.ts);
  * 3. scores (blend.ts and signals/: similarity, sequence, affinities, prior, weighted);
  * 4. novelty (novelty.ts: items seen this session are damped), then the rules' `boost` / `bury`;
- * 5. top-k (top-k.ts);
+ * 5. top-k (top-k.ts), or, when the request asks for `diversity`, `maxPerCategory` /
+ *    `maxPerBrand` or `explore`, the diversity re-rank and explore slots (diversity.ts);
  * 6. pins (rules.ts: the rules' `pin`, last; a filtered item stays out);
- * 7. reasons (reasons.ts, and a `rule` reason for each rule that moved the item).
+ * 7. reasons (reasons.ts, a `rule` reason for each rule that moved the item, and `explore` on
+ *    an explore slot).
  *
  * `similarity` is aligned with `candidates`.
  */
@@ -36,12 +39,13 @@ export function rank(ctx: RankContext, candidates: Int32Array, similarity: Float
   const total = scores.total;
   dampSeen(ctx, pool, total);
   const moved = applyWeights(rules, ctx.catalog, pool.items, total, ctx.now);
-  const list = topK(total, ctx.request.k).map((s) => s.index);
+  const picked = wantsDiversity(ctx.request) ? diversify(ctx, pool.items, total) : undefined;
+  const list = picked ? picked.list : topK(total, ctx.request.k).map((s) => s.index);
   const pinned = applyPins(rules, ctx.catalog, pool.items, list, ctx.request.k, ctx.now);
   return list.map((c) => {
     const item = pool.items[c]!;
     const pin = pinned.get(c);
-    const ruled = [...(pin ? [ruleReason(pin, 0)] : []), ...(moved.get(c) ?? [])];
+    const ruled = [...(pin ? [ruleReason(pin, 0)] : []), ...(picked?.explored.has(c) ? [exploreReason()] : []), ...(moved.get(c) ?? [])];
     return {
       id: ctx.catalog.items[item]!.id,
       score: Math.round(total[c]! * 1e4) / 1e4,

@@ -24,3 +24,8 @@ export function reasonsFor(ctx: RankContext, item: number, contributions: Record
   }
   return out.sort((a, b) => b.weight - a.weight).map((r) => ({ ...r, weight: Math.round(r.weight * 1e3) / 1e3 }));
 }
+
+/** The reason of an `explore` slot (diversity.ts): kept for something outside the shopper's top interests. */
+export function exploreReason(): Reason {
+  return { kind: 'explore', text: 'Something new for you', weight: 0 };
+}

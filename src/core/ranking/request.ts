@@ -15,6 +15,14 @@ export interface RecommendRequest {
   rules?: RuleInput[];
   /** The store's name for where the list is shown ("home-strip"): given back on the result, for the store's analytics. */
   placement?: string;
+  /** Diversity re-rank strength, 0..1 (MMR over the best candidates, diversity.ts); default 0, off. */
+  diversity?: number;
+  /** At most this many items of one leaf category in the list (a whole number from 1); default no cap. */
+  maxPerCategory?: number;
+  /** At most this many items of one brand in the list (a whole number from 1); default no cap. */
+  maxPerBrand?: number;
+  /** Share of the k slots (0..1) kept for items outside the shopper's top interests, reason `explore`; default 0. */
+  explore?: number;
 }
 
 /** Checks a request from the page; throws `LocalrecError('invalid_argument')` naming the field. */
@@ -44,6 +52,18 @@ export function validateRequest(input: unknown): RecommendRequest {
   if (r.placement !== undefined) {
     if (typeof r.placement !== 'string' || r.placement.length > 200) bad('placement', 'must be a name of at most 200 characters');
     out.placement = r.placement as string;
+  }
+  for (const f of ['diversity', 'explore'] as const) {
+    const v = r[f];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) bad(f, 'must be a number from 0 to 1');
+    out[f] = v as number;
+  }
+  for (const f of ['maxPerCategory', 'maxPerBrand'] as const) {
+    const v = r[f];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) bad(f, 'must be a whole number from 1');
+    out[f] = v as number;
   }
   if (r.context !== undefined) {
     const c = r.context as Record<string, unknown>;
