@@ -48,29 +48,10 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
-  if (mode === 'commands') {
-    return {
-      build: {
-        outDir: 'dist/lib',
-        emptyOutDir: false,
-        minify: true,
-        target: 'es2022',
-        lib: { entry: resolve(import.meta.dirname, 'src/snippet/commands.ts'), formats: ['es' as const], fileName: () => 'localrec-commands.js' },
-      },
-    };
-  }
-  if (mode === 'adapters') {
-    return {
-      build: {
-        outDir: 'dist/lib',
-        emptyOutDir: false,
-        // Not minified: integrators read it, and their own bundler minifies.
-        minify: false,
-        target: 'es2022',
-        lib: { entry: resolve(import.meta.dirname, 'src/adapters/index.ts'), formats: ['es' as const], fileName: () => 'adapters.js' },
-      },
-    };
-  }
+  // Extra files beside the facade in dist/lib: the script tag's commands (minified: they load on
+  // every script-tag page) and the adapters (not minified: integrators read them, their bundler minifies).
+  if (mode === 'commands') return besideFacade('src/snippet/commands.ts', 'localrec-commands.js', true);
+  if (mode === 'adapters') return besideFacade('src/adapters/index.ts', 'adapters.js', false);
   if (mode === 'cli') {
     return {
       // Everything is bundled (tfjs-core included), so the package has no run-time dependency.
@@ -208,6 +189,19 @@ function bundlerVisibleWorker(): Plugin {
  * Writes dist/types/global.d.ts beside the declarations tsc emits (`localrec/global`): the
  * `window.localrec` the script-tag build defines, typed from src/script-tag.ts's own exports.
  */
+/** A library build of `entry` into dist/lib/`fileName` (ES module), leaving the folder's other files. */
+function besideFacade(entry: string, fileName: string, minify: boolean) {
+  return {
+    build: {
+      outDir: 'dist/lib',
+      emptyOutDir: false,
+      minify,
+      target: 'es2022',
+      lib: { entry: resolve(import.meta.dirname, entry), formats: ['es' as const], fileName: () => fileName },
+    },
+  };
+}
+
 function scriptGlobalTypes(): Plugin {
   const text = `/**
  * The global the script-tag build (localrec.iife.js) defines. Bring it into a project with

@@ -297,12 +297,15 @@ export class IdbStorage implements EngineStorage {
 }
 
 async function keyOf(db: IDBPDatabase<LocalrecDB>): Promise<CryptoKey> {
+  const isKey = (v: unknown): v is CryptoKey => typeof v === 'object' && v !== null && (v as CryptoKey).type === 'secret';
+  const found = await db.get('meta', 'key');
+  if (isKey(found)) return found;
   // Made before the transaction (an await on anything but IndexedDB would end it), then kept only
-  // if no key is there: two tabs creating the database at once agree on one key.
+  // if no key is there yet: two tabs creating the database at once agree on one key.
   const candidate = await newStorageKey();
   const tx = db.transaction('meta', 'readwrite');
   const stored = await tx.store.get('key');
-  const key = typeof stored === 'object' && stored !== null && (stored as CryptoKey).type === 'secret' ? (stored as CryptoKey) : candidate;
+  const key = isKey(stored) ? stored : candidate;
   if (key === candidate) await tx.store.put(key, 'key');
   await tx.done;
   return key;
