@@ -30,6 +30,10 @@
  * the top 20's intra-list diversity (mean pairwise 1 − cosine of the catalog's item vectors) and
  * distinct categories, with or without them.
  *
+ * Every report has `reach` (tools/lib/reach.ts): the shares of next clicks that repeat a session
+ * item, that the bundle publishes as a neighbour of one, and that shared a training session with
+ * one but were withheld by the minimum support (out of the session ranker's reach).
+ *
  * Files are TSV `SessionId ItemId Time`, Diginetica's train-item-views.csv or Online Retail CSV
  * (detected from the header, or --format). Ranker/builder options for tuning: --params JSON
  * (overrides on top of the fitted or default weights), --build JSON.
@@ -53,6 +57,7 @@ import type { LogSession } from '../src/core/sequence/types';
 import { splitLastDays } from '../src/core/sequence/validation-split';
 import { digineticaContents, evalCatalog, onlineRetailContents, type EvalCatalogStats, type ItemContents } from './lib/eval-catalog';
 import { FULL_PATH_MODES, replayFullPath, useCpuBackend, type FullPathEvents, type FullPathMode, type ListDiversity } from './lib/full-path';
+import { evidenceReach, type EvidenceReach } from './lib/reach';
 import { validateRequest, type RecommendRequest } from '../src/core/ranking/request';
 import { trainItem2Vec, type Item2VecOptions } from '../src/core/embeddings/item2vec';
 import { LEARNED_SHARE, withLearnedEmbeddings } from '../src/core/embeddings/combine';
@@ -96,6 +101,8 @@ export interface EvalReport {
   /** The weights localrec ranked with (the fit's, then --params), and the fit (null with --no-fit). */
   ranker: { params: Record<string, number>; fit: FitResult | null };
   results: Record<string, Record<string, number>>;
+  /** Where the test's next clicks could come from: repeats, published pairs, pairs the minimum support withheld. */
+  reach: EvidenceReach;
   /** With --full-path: the catalog it ranked on and what the replay met (figures are in `results`). */
   fullPath?: FullPathReport;
 }
@@ -160,7 +167,8 @@ export function evaluate(
 ): Omit<EvalReport, 'train' | 'test'> {
   const bundleBytes = bundle.bytes;
   // Evaluate the decoded bytes, so quantisation is part of what is measured.
-  const ranker = new SequenceRanker(decodeBundle(bundleBytes), opts.params ?? {});
+  const decoded = decodeBundle(bundleBytes);
+  const ranker = new SequenceRanker(decoded, opts.params ?? {});
   // Bundle items are numbered in tie order (by item id), so index order breaks ties.
   const index = new ItemIndex(train.flatMap((s) => s.events.map((e) => e.itemId)));
   const scorers: [string, () => NextItemScorer][] = [
@@ -187,6 +195,7 @@ export function evaluate(
     },
     ranker: { params: { ...ranker.params }, fit: bundle.fit },
     results,
+    reach: evidenceReach(train, test, decoded),
   };
 }
 
@@ -342,6 +351,9 @@ async function main(): Promise<void> {
     console.log(`fit: ${f.fitted ? 'fitted' : 'kept the defaults'} on ${f.validation.sessions} recent train sessions (${f.validation.predictions} predictions), ${f.evaluations} evaluations, ${(f.ms / 1000).toFixed(1)} s; validation HR@20 / MRR@20 ${m(f.before)} -> ${m(f.after)}`);
   }
   console.log(`ranker: ${JSON.stringify(report.ranker.params)}`);
+  const r = report.reach;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  console.log(`next clicks: ${pct(r.repeat)} repeats; of the others, ${pct(r.sharedSession)} of all predictions shared a training session with a session item, ${pct(r.published)} are published neighbours, ${pct(r.withheld)} withheld by the minimum support or the neighbour cut`);
   const full = report.fullPath;
   if (full) {
     const c = full.catalog;
