@@ -44,7 +44,8 @@ export interface StoreBuildResult {
   readonly read: ReadSummary;
   /** The fit on the window, or null without one. */
   readonly fit: FitResult | null;
-  /** Events counted so far (this run's and the kept ones'), and of them in the fit's window. */
+  /** Events this run counted (after the catalog filter), all counted so far (with the kept ones'), and those in the fit's window. */
+  readonly batchEvents: number;
   readonly totalEvents: number;
   readonly windowEvents: number;
   /** True when this run added to kept aggregates. */
@@ -157,7 +158,7 @@ export async function storeBuild(file: string, format: StoreLogFormat, opts: Sto
     }
     return {
       bundle: fit?.fitted ? { ...bundle, params: fit.params } : bundle,
-      read, fit, totalEvents, windowEvents, incremental: kept !== undefined, halfLifeDays: halfLife, ms,
+      read, fit, batchEvents, totalEvents, windowEvents, incremental: kept !== undefined, halfLifeDays: halfLife, ms,
     };
   } finally {
     engine.close();
