@@ -1,7 +1,7 @@
 /**
  * Builds the public session-ranking bundle from a store's own event log (training data only).
  *
- *   npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K]
+ *   npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K]
  *                           [--format tsv|diginetica|online-retail|parquet|ga4-json|ga4-parquet] [--no-fit]
  *                           [--engine duckdb|memory] [--state DIR] [--half-life-days H] [--fit-events N]
  *                           [--memory-limit 1GB] [--threads N] [--embeddings]
@@ -16,6 +16,8 @@
  * exports besides the text formats, counts and skips malformed rows, and can add a day's log to
  * kept aggregates (--state DIR, decaying with --half-life-days) instead of re-reading history.
  * --engine memory is the original builder: the whole log in this process, strict about every row.
+ * --aggregates DIR encodes the output tables of the same .sql files run elsewhere (Spark, a
+ * warehouse), exported as Parquet.
  *
  * The ranker's weights are fitted to the store first: on its most recent sessions, replayed
  * through a bundle built from the older ones (src/core/sequence/fit.ts); the published bundle is
@@ -40,7 +42,7 @@ import { buildFittedBundle } from '../src/core/sequence/fit';
 import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
 import type { FitResult } from '../src/core/sequence/fit';
 import type { SequenceBundle } from '../src/core/sequence/types';
-import { storeBuild } from './store-build/build';
+import { buildFromAggregates, storeBuild } from './store-build/build';
 import { describeReasons, detectStoreLogFormat, STORE_LOG_FORMATS } from './store-build/readers';
 import { trainItem2Vec } from '../src/core/embeddings/item2vec';
 import { useCpuBackend } from './lib/full-path';
@@ -99,30 +101,37 @@ export async function main(): Promise<void> {
     'no-fit': { type: 'boolean', default: false },
     embeddings: { type: 'boolean', default: false },
     engine: { type: 'string' },
+    aggregates: { type: 'string' },
     state: { type: 'string' },
     'half-life-days': { type: 'string' },
     'fit-events': { type: 'string' },
     'memory-limit': { type: 'string' },
     threads: { type: 'string' },
   });
-  const { events, out } = args;
-  if (!events || !out) throw new LocalrecError('invalid_argument', '--events FILE and --out DIR are required.');
+  const { events, out, aggregates } = args;
+  if ((!events && !aggregates) || (events && aggregates) || !out) throw new LocalrecError('invalid_argument', '--out DIR and one of --events FILE or --aggregates DIR are required.');
   const minSupport = numberOption('min-support', args['min-support']) ?? DEFAULT_BUILD_OPTIONS.minSupport;
   const engine = choiceOption('engine', args.engine, ENGINES) ?? 'duckdb';
   const catalog = args.catalog ? readCatalogIds(args.catalog) : undefined;
   const t0 = performance.now();
   let built: Built;
-  if (engine === 'memory') {
+  if (aggregates) {
+    // Counted elsewhere (the .sql files on Spark or a warehouse, docs/store-build.md): encode and fit here.
+    const r = await buildFromAggregates(aggregates, {
+      build: { minSupport }, ...(catalog ? { catalog } : {}), ...(args['no-fit'] ? { fitEvents: false as const } : {}),
+    });
+    built = { bundle: r.bundle, fit: r.fit ?? undefined, learned: undefined, format: 'aggregates', source: { format: 'aggregates', aggregates, fitWindowEvents: r.windowEvents } };
+  } else if (engine === 'memory') {
     for (const flag of ['state', 'half-life-days', 'fit-events', 'memory-limit', 'threads'] as const) {
       if (args[flag] !== undefined) throw new LocalrecError('invalid_argument', `--${flag} is an option of the DuckDB engine, not of --engine memory.`);
     }
-    built = await buildInMemory(events, choiceOption('format', args.format, LOG_FORMATS), catalog, minSupport, args['no-fit'], args.embeddings);
+    built = await buildInMemory(events!, choiceOption('format', args.format, LOG_FORMATS), catalog, minSupport, args['no-fit'], args.embeddings);
   } else {
     if (args.embeddings) throw new LocalrecError('invalid_argument', '--embeddings needs every session in memory: add --engine memory.');
-    const format = choiceOption('format', args.format, STORE_LOG_FORMATS) ?? detectStoreLogFormat(events);
+    const format = choiceOption('format', args.format, STORE_LOG_FORMATS) ?? detectStoreLogFormat(events!);
     const threads = numberOption('threads', args.threads);
     const fitEvents = numberOption('fit-events', args['fit-events']);
-    const r = await storeBuild(events, format, {
+    const r = await storeBuild(events!, format, {
       build: { minSupport },
       ...(catalog ? { catalog } : {}),
       ...(args.state ? { state: args.state } : {}),
@@ -186,7 +195,7 @@ export async function main(): Promise<void> {
 /** The builders: DuckDB (default, bounded memory, tools/store-build/) or today's in-memory one. */
 export const ENGINES = ['duckdb', 'memory'] as const;
 
-export const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${STORE_LOG_FORMATS.join('|')}] [--no-fit]
+export const USAGE = `npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K] [--format ${STORE_LOG_FORMATS.join('|')}] [--no-fit]
   [--engine duckdb|memory] [--state DIR] [--half-life-days H] [--fit-events N] [--memory-limit 1GB] [--threads N] [--embeddings (memory engine)]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);

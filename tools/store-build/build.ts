@@ -107,49 +107,28 @@ export async function storeBuild(file: string, format: StoreLogFormat, opts: Sto
       for (let i = 0; i < opts.catalog.length; i += 1000) {
         await engine.run(`INSERT INTO catalog_items VALUES ${opts.catalog.slice(i, i + 1000).map((id) => `(${sqlString(id)})`).join(', ')}`);
       }
-      await engine.run('DELETE FROM events WHERE item_id NOT IN (SELECT item_id FROM catalog_items)');
+      // Renumbered, so the kept seq stays one run of numbers per batch.
+      await engine.run(`CREATE TABLE catalog_events AS SELECT session_id, item_id, time, ROW_NUMBER() OVER (ORDER BY seq) AS seq
+        FROM events WHERE item_id IN (SELECT item_id FROM catalog_items);
+        DROP TABLE events; ALTER TABLE catalog_events RENAME TO events`);
     }
     const batchEvents = (await engine.number('SELECT COUNT(*) FROM events')) ?? 0;
     if (batchEvents === 0 && !kept) throw new LocalrecError('invalid_data', `${file}: no events left to build a bundle from.`);
     lap('read');
 
-    if (kept) await loadState(engine, opts.state!);
-    else await createEmptyState(engine);
     const batchLastDay = await engine.number('SELECT CAST(FLOOR(MAX(time) / 86400) AS BIGINT) FROM events');
     const lastDay = Math.max(kept?.lastDay ?? -Infinity, batchLastDay ?? -Infinity);
-    const maxD = Math.max(o.ruleSteps, o.simWindow);
-    await engine.run(`CREATE TABLE distances AS ${Array.from({ length: maxD }, (_, i) => `SELECT ${i + 1} AS d`).join(' UNION ALL ')}`);
-    const decay = (dayExpr: string): { sql: string } => ({ sql: halfLife > 0 ? `POWER(0.5, ({{last_day}} - ${dayExpr}) / {{half_life_days}})` : '1' });
-    const params: SqlParams = {
-      rule_steps: o.ruleSteps, sim_window: o.simWindow, sim_decay: o.simDecay, sim_backward: o.simBackward,
-      sim_length_norm: o.simLengthNorm, sim_pop_norm: o.simPopNorm, min_support: o.minSupport, neighbours: o.neighbours,
-      recent_days: o.recentDays, last_day: lastDay, half_life_days: halfLife,
-      batch_decay: decay('day'), kept_decay: kept ? decay(String(kept.lastDay)) : { sql: '1' },
-      seq_offset: kept?.events ?? 0, window_events: fitEvents === false ? 0 : fitEvents,
-    };
+    const params = sqlParams(o, { lastDay, halfLifeDays: halfLife, fitEvents, ...(kept ? { kept: { lastDay: kept.lastDay, events: kept.events } } : {}) });
+    if (kept) await loadState(engine, opts.state!);
+    else await engine.runFile('00-empty-state.sql', params);
     await engine.runFile('01-sessions.sql', params);
     await engine.runFile('02-counts.sql', params);
     lap('count');
     await engine.runFile('03-merge.sql', params);
     lap('merge');
     await engine.runFile('04-neighbours.sql', params);
-    const counts = await readCounts(engine, lastDay);
-    const bundle = bundleFromCounts(counts, { ...o, ...(opts.catalog ? { extraItems: opts.catalog } : {}) });
-    lap('encode');
-
     await engine.runFile('05-window.sql', params);
-    const windowEvents = (await engine.number('SELECT COUNT(*) FROM window_next')) ?? 0;
-    let fit: FitResult | null = null;
-    if (fitEvents !== false) {
-      const log: LogEvent[] = [];
-      await engine.eachChunk('SELECT session_id, item_id, time FROM window_next ORDER BY seq', (cols, n) => {
-        for (let r = 0; r < n; r++) log.push({ sessionId: String(cols[0]![r]), itemId: String(cols[1]![r]), time: Number(cols[2]![r]) });
-      });
-      // As buildFittedBundle: the fit's bundles leave the catalog-only items out.
-      const { extraItems: _catalogOnly, ...fitBuild } = o;
-      fit = fitRankerParams(groupSessions(log), { build: fitBuild, now });
-      lap('fit');
-    }
+    const { bundle, fit, windowEvents } = await encodeFromEngine(engine, o, { ...(opts.catalog ? { catalog: opts.catalog } : {}), fitEvents, lastDay, now, lap });
     const totalEvents = (kept?.events ?? 0) + batchEvents;
     if (opts.state) {
       const meta: StateMeta = { format: 'localrec-store-build-state', version: 1, options: countingOptions(o), halfLifeDays: halfLife, lastDay, events: totalEvents };
@@ -157,9 +136,89 @@ export async function storeBuild(file: string, format: StoreLogFormat, opts: Sto
       lap('state');
     }
     return {
-      bundle: fit?.fitted ? { ...bundle, params: fit.params } : bundle,
-      read, fit, batchEvents, totalEvents, windowEvents, incremental: kept !== undefined, halfLifeDays: halfLife, ms,
+      bundle, read, fit, batchEvents, totalEvents, windowEvents, incremental: kept !== undefined, halfLifeDays: halfLife, ms,
     };
+  } finally {
+    engine.close();
+  }
+}
+
+/** What the placeholders of the .sql files are, for one build. */
+export interface SqlRun {
+  /** Days since 1970-01-01 (UTC) of the last event, this batch's or the kept ones'. */
+  readonly lastDay: number;
+  /** 0: no decay. */
+  readonly halfLifeDays: number;
+  /** The fit window's bound in events (false or 0: none). */
+  readonly fitEvents: number | false;
+  /** The kept aggregates this run adds to: their last day and how many events they counted. */
+  readonly kept?: { readonly lastDay: number; readonly events: number };
+}
+
+/** The values of the .sql files' placeholders. */
+export function sqlParams(o: BuildOptions, run: SqlRun): SqlParams {
+  const decay = (dayExpr: string): { sql: string } => ({ sql: run.halfLifeDays > 0 ? `POWER(0.5, ({{last_day}} - ${dayExpr}) / {{half_life_days}})` : '1' });
+  const maxD = Math.max(o.ruleSteps, o.simWindow);
+  return {
+    rule_steps: o.ruleSteps, sim_window: o.simWindow, sim_decay: o.simDecay, sim_backward: o.simBackward,
+    sim_length_norm: o.simLengthNorm, sim_pop_norm: o.simPopNorm, min_support: o.minSupport, neighbours: o.neighbours,
+    recent_days: o.recentDays, last_day: run.lastDay, half_life_days: run.halfLifeDays,
+    distances: { sql: `(${Array.from({ length: maxD }, (_, i) => `SELECT ${i + 1} AS d`).join(' UNION ALL ')})` },
+    batch_decay: decay('day'), kept_decay: run.kept ? decay(String(run.kept.lastDay)) : { sql: '1' },
+    seq_offset: run.kept?.events ?? 0, window_events: run.fitEvents === false ? 0 : run.fitEvents,
+  };
+}
+
+/** The .sql files in the order they run; 00 only on a first build. */
+export const SQL_FILES = ['00-empty-state.sql', '01-sessions.sql', '02-counts.sql', '03-merge.sql', '04-neighbours.sql', '05-window.sql'] as const;
+
+/** The tables the encoder reads (what a cluster run exports, as Parquet, for `build-bundle --aggregates`). */
+export const OUTPUT_TABLES = ['item_codes_next', 'items_next', 'recent_next', 'bundle_recent', 'bundle_next', 'bundle_similar', 'window_next'] as const;
+
+/**
+ * The bundle from the output tables of the SQL (OUTPUT_TABLES) in `engine`: the encoding, then
+ * the fit on the window's sessions (read back in file order), whose weights the bundle carries.
+ */
+export async function encodeFromEngine(
+  engine: Engine,
+  o: BuildOptions,
+  opts: { catalog?: readonly string[]; fitEvents: number | false; lastDay: number; now: () => number; lap?: (stage: string) => void },
+): Promise<{ bundle: SequenceBundle; fit: FitResult | null; windowEvents: number }> {
+  const counts = await readCounts(engine, opts.lastDay);
+  const bundle = bundleFromCounts(counts, { ...o, ...(opts.catalog ? { extraItems: opts.catalog } : {}) });
+  opts.lap?.('encode');
+  const windowEvents = (await engine.number('SELECT COUNT(*) FROM window_next')) ?? 0;
+  if (opts.fitEvents === false) return { bundle, fit: null, windowEvents };
+  const log: LogEvent[] = [];
+  await engine.eachChunk('SELECT session_id, item_id, time FROM window_next ORDER BY seq', (cols, n) => {
+    for (let r = 0; r < n; r++) log.push({ sessionId: String(cols[0]![r]), itemId: String(cols[1]![r]), time: Number(cols[2]![r]) });
+  });
+  // As buildFittedBundle: the fit's bundles leave the catalog-only items out.
+  const { extraItems: _catalogOnly, ...fitBuild } = o;
+  const fit = fitRankerParams(groupSessions(log), { build: fitBuild, now: opts.now });
+  opts.lap?.('fit');
+  return { bundle: fit.fitted ? { ...bundle, params: fit.params } : bundle, fit, windowEvents };
+}
+
+/**
+ * The bundle from the output tables of a run of the .sql files elsewhere (Spark, a warehouse),
+ * exported as Parquet to `dir` (one `<table>.parquet` per OUTPUT_TABLES entry): the cluster
+ * counts, this machine encodes and fits (docs/store-build.md).
+ */
+export async function buildFromAggregates(
+  dir: string,
+  opts: { build?: Partial<BuildOptions>; catalog?: readonly string[]; fitEvents?: number | false; engine?: EngineOptions } = {},
+): Promise<{ bundle: SequenceBundle; fit: FitResult | null; windowEvents: number }> {
+  const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...opts.build };
+  for (const t of OUTPUT_TABLES) {
+    if (!existsSync(join(dir, `${t}.parquet`))) throw new LocalrecError('invalid_data', `${dir} lacks ${t}.parquet: export every output table of the .sql files (${OUTPUT_TABLES.join(', ')}).`);
+  }
+  const engine = await Engine.open(opts.engine);
+  try {
+    for (const t of OUTPUT_TABLES) await engine.run(`CREATE TABLE ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${t}.parquet`))})`);
+    const lastDay = await engine.number('SELECT MAX(day) FROM recent_next');
+    if (lastDay === null) throw new LocalrecError('invalid_data', `${dir}/recent_next.parquet is empty: the aggregates hold no events.`);
+    return await encodeFromEngine(engine, o, { ...(opts.catalog ? { catalog: opts.catalog } : {}), fitEvents: opts.fitEvents ?? DEFAULT_FIT_EVENTS, lastDay, now: () => performance.now() });
   } finally {
     engine.close();
   }
@@ -208,14 +267,6 @@ function readStateMeta(dir: string): StateMeta | undefined {
     if (!existsSync(join(dir, `${t}.parquet`))) throw new LocalrecError('invalid_data', `${dir} lacks ${t}.parquet: the kept aggregates are incomplete; rebuild them in full.`);
   }
   return meta as StateMeta;
-}
-
-async function createEmptyState(engine: Engine): Promise<void> {
-  await engine.run(`CREATE TABLE item_codes (item_id VARCHAR, code BIGINT);
-CREATE TABLE items (item BIGINT, events DOUBLE, sessions BIGINT);
-CREATE TABLE recent (item BIGINT, day BIGINT, events DOUBLE, sessions BIGINT);
-CREATE TABLE pairs (src BIGINT, dst BIGINT, rule_weight DOUBLE, rule_sessions BIGINT, sim_weight DOUBLE, sim_sessions BIGINT);
-CREATE TABLE window_events (session_id VARCHAR, item_id VARCHAR, time DOUBLE, seq BIGINT)`);
 }
 
 async function loadState(engine: Engine, dir: string): Promise<void> {

@@ -150,7 +150,7 @@ async function stageCsv(engine: Engine, file: string, delim: string, what: strin
   const read = async (encoding: string): Promise<Staged['rejects']> => {
     await engine.run('DROP TABLE IF EXISTS raw_rejects; DROP TABLE IF EXISTS raw_scans');
     await engine.run(`CREATE OR REPLACE TABLE raw_rows AS SELECT * FROM read_csv(${sqlString(file)}, delim=${sqlString(delim)}, quote='"', escape='"', header=true,
-      auto_detect=false, columns=${columns}, encoding='${encoding}', store_rejects=true, rejects_scan='raw_scans', rejects_table='raw_rejects', strict_mode=false)`);
+      auto_detect=false, columns=${columns}, encoding='${encoding}', store_rejects=true, rejects_scan='raw_scans', rejects_table='raw_rejects')`);
     return (await engine.rows(`SELECT line, error_type, csv_line FROM raw_rejects ORDER BY line`))
       .map((r) => ({ at: `line ${String(r.line)}`, reason: String(r.error_type).toLowerCase(), text: String(r.csv_line).slice(0, 200) }));
   };

@@ -1,4 +1,4 @@
--- localrec store-side build, step 1 of 4: sessions and item codes.
+-- localrec store-side build, step 1 of 4 (00 makes empty kept aggregates on a first build; 05 keeps the fit window): sessions and item codes.
 --
 -- Input: a table `events(session_id STRING, item_id STRING, time DOUBLE seconds since the epoch,
 -- seq BIGINT file order)`, loaded by the engine's own reader, and the kept `item_codes(item_id,

@@ -1,9 +1,9 @@
 -- localrec store-side build, step 2 of 4: this batch's counts.
 --
--- Input: `positioned` and `batch_sessions` (01-sessions.sql) and `distances(d)`, the whole numbers
--- 1 .. max({{rule_steps}}, {{sim_window}}). Each session's counts are multiplied by
--- {{batch_decay}}, an expression of the session's `day`: 1 without decay, else
--- POWER(0.5, (last_day - day) / half_life_days).
+-- Input: `positioned` and `batch_sessions` (01-sessions.sql). The placeholder `distances` is a
+-- derived table (SELECT 1 AS d UNION ALL SELECT 2 AS d ...) of the distances 1 .. max(rule_steps,
+-- sim_window). Each session's counts are multiplied by the placeholder `batch_decay`, an
+-- expression of the session's `day`: 1 without decay, else POWER(0.5, (last_day - day) / half_life_days).
 -- Pair weights are fixed point: each term is rounded to a multiple of 2^-32 (ROUND(w * 4294967296)),
 -- so sums of them are exact integers in a DOUBLE (up to 2^53, two million terms of weight 1 per
 -- pair): any engine, any summation order, gives the same sums.
@@ -31,7 +31,7 @@ SELECT a.sid, a.day, a.item AS src, b.item AS dst,
        CASE WHEN x.d <= {{sim_window}} AND a.item <> b.item
             THEN ROUND(EXP(-(x.d - 1) / {{sim_decay}}) * POWER(a.len, -{{sim_length_norm}}) * 4294967296) END AS sim_w
 FROM positioned a
-CROSS JOIN distances x
+CROSS JOIN {{distances}} x
 JOIN positioned b ON b.sid = a.sid AND b.pos = a.pos + x.d
 WHERE a.pos + x.d <= a.len
 UNION ALL
@@ -39,7 +39,7 @@ SELECT a.sid, a.day, b.item AS src, a.item AS dst,
        NULL AS rule_w,
        ROUND(EXP(-(x.d - 1) / {{sim_decay}}) * POWER(a.len, -{{sim_length_norm}}) * {{sim_backward}} * 4294967296) AS sim_w
 FROM positioned a
-CROSS JOIN distances x
+CROSS JOIN {{distances}} x
 JOIN positioned b ON b.sid = a.sid AND b.pos = a.pos + x.d
 WHERE a.pos + x.d <= a.len AND x.d <= {{sim_window}} AND a.item <> b.item;
 
