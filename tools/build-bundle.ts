@@ -140,6 +140,7 @@ export async function main(): Promise<void> {
       engine: { ...(args['memory-limit'] ? { memoryLimit: args['memory-limit'] } : {}), ...(threads !== undefined ? { threads } : {}) },
     });
     const read = r.read;
+    console.log(`stages (s): ${Object.entries(r.ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
     if (read.skipped > 0) {
       console.warn(`${events}: skipped ${read.skipped} malformed of ${read.rows} rows (${describeReasons(read.reasons)}); first: ${read.examples.map((e) => `${e.at}: ${e.reason} [${e.text}]`).join('; ')}`);
     }

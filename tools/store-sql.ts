@@ -6,13 +6,16 @@
  *   npm run store-sql -- --out DIR --last-day N [--min-support K] [--half-life-days H] [--fit-events N]
  *   npm run store-sql -- --last-day-of FILE [--format F]
  *   npm run store-sql -- --run DIR --events FILE [--format F] --export DIR
+ *   npm run store-sql -- --customers FILE --calibration-end YYYY-MM-DD --summary OUT.csv
  *
  * --last-day is the UTC day number of the log's last event (`SELECT CAST(FLOOR(MAX(time) / 86400)
  * AS BIGINT) FROM events`; --last-day-of prints it for a file). The files are a first build's
  * (from empty aggregates); their output tables, exported as Parquet, are what
  * `build-bundle --aggregates DIR` encodes. --run is the reference run on DuckDB: it loads FILE as
  * `events`, runs DIR's .sql files in name order, as `spark-sql -f` or `bq query` would, and exports
- * the output tables to the --export folder.
+ * the output tables to the --export folder. --customers runs sql/customers.sql on DuckDB over an
+ * Online Retail CSV's purchases and writes the per-customer summary `fit-lifecycle --format
+ * cdnow-summary` fits on (frequency, recency and T in weeks, monetary_value).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +23,8 @@ import { LocalrecError } from '../src/core/errors';
 import { DEFAULT_BUILD_OPTIONS } from '../src/core/sequence/bundle-builder';
 import { choiceOption, isEntryPoint, numberOption, parseOptions, runTool } from './lib/cli';
 import { Engine, fillSql, sqlFile, sqlString } from './store-build/engine';
-import { detectStoreLogFormat, loadEvents, STORE_LOG_FORMATS, type StoreLogFormat } from './store-build/readers';
+import { detectStoreLogFormat, loadEvents, loadPurchases, STORE_LOG_FORMATS, type StoreLogFormat } from './store-build/readers';
+import { parseDay } from '../src/core/lifecycle/transactions';
 import { OUTPUT_TABLES, SQL_FILES, sqlParams } from './store-build/build';
 
 /** Writes the filled-in files to `out`; returns their paths in the order they run. */
@@ -63,9 +67,25 @@ export async function runSqlJob(job: string, events: string, format: StoreLogFor
   });
 }
 
+/** Per-customer lifecycle summaries of an Online Retail CSV's purchases, by sql/customers.sql, written as a summary CSV. */
+export async function writeCustomerSummary(file: string, calibrationEnd: string, out: string): Promise<number> {
+  const engine = await Engine.open();
+  try {
+    await loadPurchases(engine, file);
+    await engine.run(fillSql(sqlFile('customers.sql'), { calibration_end: parseDay(calibrationEnd), time_unit_days: 7 }));
+    await engine.run(`COPY (SELECT * FROM customers ORDER BY ID) TO ${sqlString(out)} (FORMAT CSV, HEADER)`);
+    return (await engine.number('SELECT COUNT(*) FROM customers')) ?? 0;
+  } finally {
+    engine.close();
+  }
+}
+
 export async function main(): Promise<void> {
   const args = parseOptions({
     'last-day-of': { type: 'string' },
+    customers: { type: 'string' },
+    'calibration-end': { type: 'string' },
+    summary: { type: 'string' },
     run: { type: 'string' },
     events: { type: 'string' },
     format: { type: 'string' },
@@ -79,6 +99,12 @@ export async function main(): Promise<void> {
   const format = choiceOption('format', args.format, STORE_LOG_FORMATS);
   if (args['last-day-of']) {
     console.log(await lastDayOf(args['last-day-of'], format));
+    return;
+  }
+  if (args.customers) {
+    if (!args['calibration-end'] || !args.summary) throw new LocalrecError('invalid_argument', '--customers FILE needs --calibration-end YYYY-MM-DD and --summary OUT.csv.');
+    const n = await writeCustomerSummary(args.customers, args['calibration-end'], args.summary);
+    console.log(`${args.summary}: ${n} customers (fit them with fit-lifecycle --transactions ${args.summary} --format cdnow-summary)`);
     return;
   }
   if (args.run) {
@@ -101,6 +127,7 @@ export async function main(): Promise<void> {
 
 export const USAGE = 'npm run store-sql -- --out DIR --last-day N [--min-support K] [--half-life-days H] [--fit-events N]\n'
   + '       npm run store-sql -- --last-day-of FILE [--format F]\n'
-  + '       npm run store-sql -- --run DIR --events FILE [--format F] --export DIR';
+  + '       npm run store-sql -- --run DIR --events FILE [--format F] --export DIR\n'
+  + '       npm run store-sql -- --customers FILE --calibration-end YYYY-MM-DD --summary OUT.csv';
 
 if (isEntryPoint(import.meta.url)) await runTool('store-sql', USAGE, main);

@@ -11,7 +11,7 @@
  * session's counts weigh 0.5^(days since its last event / H) at the build's last day. Session
  * counts (the privacy floor) never decay.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalrecError } from '../../src/core/errors';
 import { bundleFromCounts, DEFAULT_BUILD_OPTIONS, type BuildOptions, type PairRows } from '../../src/core/sequence/bundle-builder';
@@ -62,8 +62,10 @@ interface StateMeta {
   readonly options: Record<string, number>;
   readonly halfLifeDays: number;
   readonly lastDay: number;
-  /** Events counted so far (the next batch's seq starts after them). */
+  /** Events counted so far. */
   readonly events: number;
+  /** Where the next batch's seq starts (past every kept one). */
+  readonly seqEnd: number;
 }
 
 const STATE_TABLES = ['item_codes', 'items', 'recent', 'pairs', 'window_events'] as const;
@@ -107,18 +109,17 @@ export async function storeBuild(file: string, format: StoreLogFormat, opts: Sto
       for (let i = 0; i < opts.catalog.length; i += 1000) {
         await engine.run(`INSERT INTO catalog_items VALUES ${opts.catalog.slice(i, i + 1000).map((id) => `(${sqlString(id)})`).join(', ')}`);
       }
-      // Renumbered, so the kept seq stays one run of numbers per batch.
-      await engine.run(`CREATE TABLE catalog_events AS SELECT session_id, item_id, time, ROW_NUMBER() OVER (ORDER BY seq) AS seq
-        FROM events WHERE item_id IN (SELECT item_id FROM catalog_items);
-        DROP TABLE events; ALTER TABLE catalog_events RENAME TO events`);
+      await engine.run('DELETE FROM events WHERE item_id NOT IN (SELECT item_id FROM catalog_items)');
     }
     const batchEvents = (await engine.number('SELECT COUNT(*) FROM events')) ?? 0;
+    // The next batch's seq starts past this one's (seq only orders events).
+    const seqEnd = (kept?.seqEnd ?? 0) + ((await engine.number('SELECT MAX(seq) + 1 FROM events')) ?? 0);
     if (batchEvents === 0 && !kept) throw new LocalrecError('invalid_data', `${file}: no events left to build a bundle from.`);
     lap('read');
 
     const batchLastDay = await engine.number('SELECT CAST(FLOOR(MAX(time) / 86400) AS BIGINT) FROM events');
     const lastDay = Math.max(kept?.lastDay ?? -Infinity, batchLastDay ?? -Infinity);
-    const params = sqlParams(o, { lastDay, halfLifeDays: halfLife, fitEvents, ...(kept ? { kept: { lastDay: kept.lastDay, events: kept.events } } : {}) });
+    const params = sqlParams(o, { lastDay, halfLifeDays: halfLife, fitEvents, ...(kept ? { kept: { lastDay: kept.lastDay, seqEnd: kept.seqEnd } } : {}) });
     if (kept) await loadState(engine, opts.state!);
     else await engine.runFile('00-empty-state.sql', params);
     await engine.runFile('01-sessions.sql', params);
@@ -131,7 +132,7 @@ export async function storeBuild(file: string, format: StoreLogFormat, opts: Sto
     const { bundle, fit, windowEvents } = await encodeFromEngine(engine, o, { ...(opts.catalog ? { catalog: opts.catalog } : {}), fitEvents, lastDay, now, lap });
     const totalEvents = (kept?.events ?? 0) + batchEvents;
     if (opts.state) {
-      const meta: StateMeta = { format: 'localrec-store-build-state', version: 1, options: countingOptions(o), halfLifeDays: halfLife, lastDay, events: totalEvents };
+      const meta: StateMeta = { format: 'localrec-store-build-state', version: 1, options: countingOptions(o), halfLifeDays: halfLife, lastDay, events: totalEvents, seqEnd };
       await writeState(engine, opts.state, meta);
       lap('state');
     }
@@ -151,8 +152,8 @@ export interface SqlRun {
   readonly halfLifeDays: number;
   /** The fit window's bound in events (false or 0: none). */
   readonly fitEvents: number | false;
-  /** The kept aggregates this run adds to: their last day and how many events they counted. */
-  readonly kept?: { readonly lastDay: number; readonly events: number };
+  /** The kept aggregates this run adds to: their last day and where this batch's seq starts. */
+  readonly kept?: { readonly lastDay: number; readonly seqEnd: number };
 }
 
 /** The values of the .sql files' placeholders. */
@@ -165,7 +166,7 @@ export function sqlParams(o: BuildOptions, run: SqlRun): SqlParams {
     recent_days: o.recentDays, last_day: run.lastDay, half_life_days: run.halfLifeDays,
     distances: { sql: `(${Array.from({ length: maxD }, (_, i) => `SELECT ${i + 1} AS d`).join(' UNION ALL ')})` },
     batch_decay: decay('day'), kept_decay: run.kept ? decay(String(run.kept.lastDay)) : { sql: '1' },
-    seq_offset: run.kept?.events ?? 0, window_events: run.fitEvents === false ? 0 : run.fitEvents,
+    seq_offset: run.kept?.seqEnd ?? 0, window_events: run.fitEvents === false ? 0 : run.fitEvents,
   };
 }
 
@@ -210,12 +211,17 @@ export async function buildFromAggregates(
   opts: { build?: Partial<BuildOptions>; catalog?: readonly string[]; fitEvents?: number | false; engine?: EngineOptions } = {},
 ): Promise<{ bundle: SequenceBundle; fit: FitResult | null; windowEvents: number }> {
   const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...opts.build };
-  for (const t of OUTPUT_TABLES) {
-    if (!existsSync(join(dir, `${t}.parquet`))) throw new LocalrecError('invalid_data', `${dir} lacks ${t}.parquet: export every output table of the .sql files (${OUTPUT_TABLES.join(', ')}).`);
-  }
+  // One file per table, or the shards an engine writes: a folder (Spark) or <table>-*.parquet (BigQuery's EXPORT DATA).
+  const source = (t: string): string => {
+    if (existsSync(join(dir, `${t}.parquet`))) return join(dir, `${t}.parquet`);
+    if (existsSync(join(dir, t))) return join(dir, t, '*.parquet');
+    if (readdirSync(dir).some((f) => f.startsWith(`${t}-`) && f.endsWith('.parquet'))) return join(dir, `${t}-*.parquet`);
+    throw new LocalrecError('invalid_data', `${dir} lacks ${t}.parquet (or a ${t}/ folder of shards): export every output table of the .sql files (${OUTPUT_TABLES.join(', ')}).`);
+  };
+  const sources = OUTPUT_TABLES.map((t) => [t, source(t)] as const);
   const engine = await Engine.open(opts.engine);
   try {
-    for (const t of OUTPUT_TABLES) await engine.run(`CREATE TABLE ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${t}.parquet`))})`);
+    for (const [t, path] of sources) await engine.run(`CREATE TABLE ${t} AS SELECT * FROM read_parquet(${sqlString(path)})`);
     const lastDay = await engine.number('SELECT MAX(day) FROM recent_next');
     if (lastDay === null) throw new LocalrecError('invalid_data', `${dir}/recent_next.parquet is empty: the aggregates hold no events.`);
     return await encodeFromEngine(engine, o, { ...(opts.catalog ? { catalog: opts.catalog } : {}), fitEvents: opts.fitEvents ?? DEFAULT_FIT_EVENTS, lastDay, now: () => performance.now() });

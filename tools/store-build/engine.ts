@@ -77,8 +77,8 @@ export class Engine {
     const config: Record<string, string> = {
       memory_limit: opts.memoryLimit ?? '1GB',
       temp_directory: join(dir, 'spill'),
-      // Results come back in the order the SQL asks for; nothing here relies on more.
-      preserve_insertion_order: 'false',
+      // Kept on (DuckDB's default): a file's rows are numbered in file order, which orders equal times.
+      preserve_insertion_order: 'true',
     };
     if (opts.threads !== undefined) config.threads = String(opts.threads);
     const instance = await duckdb.DuckDBInstance.create(join(dir, `build-${process.pid}-${Date.now()}.duckdb`), config);

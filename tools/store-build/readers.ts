@@ -36,6 +36,8 @@ export interface ReadSummary {
 }
 
 const EXAMPLES = 5;
+/** seq = row × this + the item's place in the row (GA4 rows hold several items). */
+const ITEMS_PER_ROW = 65536;
 /** Past this share of malformed rows, the file is not what it claims to be. */
 const MAX_BAD_SHARE = 0.5;
 
@@ -57,18 +59,31 @@ export function detectStoreLogFormat(file: string): StoreLogFormat {
  */
 export async function loadEvents(engine: Engine, file: string, format: StoreLogFormat): Promise<ReadSummary> {
   if (!statSync(file).isFile()) throw new LocalrecError('invalid_argument', `${file} is not a file.`);
-  const rows = await stageRows(engine, file, format);
-  // `staged(row, at, text, session_id, item_id, time, problem, ignored)`: one row per event
-  // candidate; `problem` says why a row is malformed (NULL when it is not).
-  const total = rows.total;
+  const { total, rejects } = await stageRows(engine, file, format);
+  const summary = await summarise(engine, file, format, total, rejects);
+  // seq: the row's place in the file (and the item's in a GA4 row); only its order matters.
+  await engine.run(`CREATE TABLE events AS
+    SELECT session_id, item_id, time, row_no * ${ITEMS_PER_ROW} + item_no AS seq
+    FROM staged WHERE problem IS NULL AND NOT ignored`);
+  const events = (await engine.number('SELECT COUNT(*) FROM events')) ?? 0;
+  await engine.run('DROP TABLE staged');
+  return { ...summary, events };
+}
+
+/**
+ * What `staged(row_no, item_no, place, text, session_id, item_id, time, ignored, problem)` holds:
+ * one row per event candidate, `problem` saying why a row is malformed (NULL when it is not).
+ * Throws when the file is empty or mostly malformed: then it is not what it claims.
+ */
+async function summarise(engine: Engine, file: string, format: StoreLogFormat, total: number, rejects: Staged['rejects']): Promise<ReadSummary> {
   const reasons: Record<string, number> = {};
   for (const r of await engine.rows(`SELECT problem, COUNT(DISTINCT row_no) AS n FROM staged WHERE problem IS NOT NULL GROUP BY problem ORDER BY problem`)) {
     reasons[String(r.problem)] = Number(r.n);
   }
-  for (const r of rows.rejects) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
+  for (const r of rejects) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
   const skipped = Object.values(reasons).reduce((a, b) => a + b, 0);
   const examples = [
-    ...rows.rejects.slice(0, EXAMPLES),
+    ...rejects.slice(0, EXAMPLES),
     ...(await engine.rows(`SELECT MIN(place) AS place, MIN(problem) AS reason, MIN(text) AS text FROM staged WHERE problem IS NOT NULL GROUP BY row_no ORDER BY row_no LIMIT ${EXAMPLES}`))
       .map((r) => ({ at: String(r.place), reason: String(r.reason), text: String(r.text) })),
   ].slice(0, EXAMPLES);
@@ -76,13 +91,8 @@ export async function loadEvents(engine: Engine, file: string, format: StoreLogF
   if (skipped > total * MAX_BAD_SHARE) {
     throw new LocalrecError('invalid_data', `${file}: ${skipped} of ${total} rows are malformed (${describeReasons(reasons)}); is it really ${format}? First: ${examples.map((e) => `${e.at}: ${e.reason}`).join('; ')}`);
   }
-  await engine.run(`CREATE TABLE events AS
-    SELECT session_id, item_id, time, ROW_NUMBER() OVER (ORDER BY row_no, item_no) AS seq
-    FROM staged WHERE problem IS NULL AND NOT ignored`);
   const ignored = (await engine.number(`SELECT COUNT(DISTINCT row_no) FROM staged WHERE problem IS NULL AND ignored`)) ?? 0;
-  const events = (await engine.number('SELECT COUNT(*) FROM events')) ?? 0;
-  await engine.run('DROP TABLE staged');
-  return { file, format, rows: total, events, ignored, skipped, reasons, examples };
+  return { file, format, rows: total, events: 0, ignored, skipped, reasons, examples };
 }
 
 /** "3 empty item id, 1 time is not a number" */
@@ -114,15 +124,9 @@ async function stageRows(engine: Engine, file: string, format: StoreLogFormat): 
               WHEN NOT regexp_full_match(TRIM(eventdate), '\\d{4}-\\d{2}-\\d{2}') OR TRY_CAST(TRIM(eventdate) AS DATE) IS NULL THEN 'eventdate is not a YYYY-MM-DD date' END`);
     case 'online-retail':
       // Each invoice is a session of its stock codes; cancellations (invoice "C…") are left out.
-      return stageCsv(engine, file, ',', 'Online Retail CSV', ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'],
-        `TRIM(InvoiceNo) AS session_id, TRIM(StockCode) AS item_id,
+      return stageOnlineRetail(engine, file, `TRIM(InvoiceNo) AS session_id, TRIM(StockCode) AS item_id,
          CAST(epoch_ms(TRY_STRPTIME(TRIM(InvoiceDate), '%d/%m/%Y %H:%M')) AS DOUBLE) / 1000 AS time,
-         COALESCE(lower(TRIM(InvoiceNo)) LIKE 'c%', FALSE) AS ignored`,
-        `CASE WHEN COALESCE(TRIM(InvoiceNo), '') = '' THEN 'empty InvoiceNo'
-              WHEN COALESCE(TRIM(StockCode), '') = '' THEN 'empty StockCode'
-              WHEN NOT regexp_full_match(TRIM(InvoiceDate), '\\d{1,2}/\\d{1,2}/\\d{4} \\d{1,2}:\\d{2}') OR TRY_STRPTIME(TRIM(InvoiceDate), '%d/%m/%Y %H:%M') IS NULL THEN 'InvoiceDate is not DD/MM/YYYY HH:MM'
-              WHEN TRY_CAST(TRIM(Quantity) AS DOUBLE) IS NULL THEN 'Quantity is not a number'
-              WHEN TRY_CAST(TRIM(UnitPrice) AS DOUBLE) IS NULL THEN 'UnitPrice is not a number' END`);
+         COALESCE(lower(TRIM(InvoiceNo)) LIKE 'c%', FALSE) AS ignored`);
     case 'parquet':
       return stageParquet(engine, file);
     case 'ga4-json':
@@ -130,6 +134,38 @@ async function stageRows(engine: Engine, file: string, format: StoreLogFormat): 
     case 'ga4-parquet':
       return stageGa4Parquet(engine, file);
   }
+}
+
+/** UCI Online Retail rows, checked as src/core/online-retail.ts checks them; `select` maps a row. */
+function stageOnlineRetail(engine: Engine, file: string, select: string): Promise<Staged> {
+  return stageCsv(engine, file, ',', 'Online Retail CSV', ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID'], select,
+    `CASE WHEN COALESCE(TRIM(InvoiceNo), '') = '' THEN 'empty InvoiceNo'
+          WHEN COALESCE(TRIM(StockCode), '') = '' THEN 'empty StockCode'
+          WHEN NOT regexp_full_match(TRIM(InvoiceDate), '\\d{1,2}/\\d{1,2}/\\d{4} \\d{1,2}:\\d{2}') OR TRY_STRPTIME(TRIM(InvoiceDate), '%d/%m/%Y %H:%M') IS NULL THEN 'InvoiceDate is not DD/MM/YYYY HH:MM'
+          WHEN TRY_CAST(TRIM(Quantity) AS DOUBLE) IS NULL THEN 'Quantity is not a number'
+          WHEN TRY_CAST(TRIM(UnitPrice) AS DOUBLE) IS NULL THEN 'UnitPrice is not a number' END`);
+}
+
+/**
+ * UCI Online Retail as purchases, into a new table `purchases(customer_id, day, amount)`, as
+ * src/core/lifecycle/purchase-logs.ts reads them: each sale to a known customer is Quantity ×
+ * UnitPrice on its invoice day; cancellations, anonymous sales and non-positive quantities are
+ * left out (ignored, not errors). Malformed rows are counted and skipped as for events.
+ */
+export async function loadPurchases(engine: Engine, file: string): Promise<ReadSummary> {
+  const { total, rejects } = await stageOnlineRetail(engine, file, `
+    CASE WHEN regexp_full_match(TRIM(CustomerID), '\\d+(\\.0+)?') THEN CAST(CAST(TRY_CAST(TRIM(CustomerID) AS DOUBLE) AS BIGINT) AS VARCHAR)
+         ELSE NULLIF(TRIM(CustomerID), '') END AS session_id,
+    TRIM(StockCode) AS item_id,
+    CAST(epoch_ms(TRY_STRPTIME(TRIM(InvoiceDate), '%d/%m/%Y %H:%M')) AS DOUBLE) / 1000 AS time,
+    TRY_CAST(TRIM(Quantity) AS DOUBLE) * TRY_CAST(TRIM(UnitPrice) AS DOUBLE) AS amount,
+    COALESCE(lower(TRIM(InvoiceNo)) LIKE 'c%' OR NULLIF(TRIM(CustomerID), '') IS NULL OR TRY_CAST(TRIM(Quantity) AS DOUBLE) <= 0, FALSE) AS ignored`);
+  const summary = await summarise(engine, file, 'online-retail', total, rejects);
+  await engine.run(`CREATE TABLE purchases AS
+    SELECT session_id AS customer_id, CAST(FLOOR(time / 86400) AS BIGINT) AS day, amount FROM staged WHERE problem IS NULL AND NOT ignored`);
+  const events = (await engine.number('SELECT COUNT(*) FROM purchases')) ?? 0;
+  await engine.run('DROP TABLE staged');
+  return { ...summary, events };
 }
 
 /**
@@ -159,9 +195,11 @@ async function stageCsv(engine: Engine, file: string, delim: string, what: strin
   // Latin-1: read again as that rather than lose the rows.
   if (rejects.some((r) => r.reason === 'invalid encoding')) rejects = await read('latin-1');
   // rowid is the row's place in the file among the rows read (the reader keeps file order).
+  // Where and what only for malformed rows: building them for every row would double the load's cost.
   await engine.run(`CREATE TABLE staged AS
-    SELECT rowid AS row_no, 0 AS item_no, 'row ' || CAST(rowid + 1 AS VARCHAR) AS place,
-           left(concat_ws(${sqlString(delim === '\t' ? ' ' : delim)}, ${header.map((h) => `COALESCE(${h}, '')`).join(', ')}), 200) AS text,
+    SELECT rowid AS row_no, 0 AS item_no,
+           CASE WHEN (${problem}) IS NOT NULL THEN 'row ' || CAST(rowid + 1 AS VARCHAR) END AS place,
+           CASE WHEN (${problem}) IS NOT NULL THEN left(concat_ws(${sqlString(delim === '\t' ? ' ' : delim)}, ${header.map((h) => `COALESCE(${h}, '')`).join(', ')}), 200) END AS text,
            ${select}, ${problem} AS problem
     FROM raw_rows`);
   const total = ((await engine.number('SELECT COUNT(*) FROM raw_rows')) ?? 0) + rejects.length;
@@ -231,6 +269,7 @@ async function stageGa4(engine: Engine, source: string): Promise<void> {
                 WHEN r.ga_session_id IS NULL THEN 'no ga_session_id in event_params'
                 WHEN r.ts IS NULL OR NOT isfinite(r.ts) THEN 'event_timestamp is not a number'
                 WHEN i.item IS NULL THEN 'item event without items'
+                WHEN i.item_no >= ${ITEMS_PER_ROW} THEN 'more than ${ITEMS_PER_ROW - 1} items'
                 WHEN COALESCE(TRIM(i.item.item_id), '') = '' THEN 'item without item_id' END AS problem
     FROM ga4_rows r
     LEFT JOIN (SELECT row_no, UNNEST(items) AS item, generate_subscripts(items, 1) AS item_no FROM ga4_rows) i ON i.row_no = r.row_no`);

@@ -7,6 +7,10 @@ import { LocalrecError } from '../../src/core/errors';
 import { buildSequenceBundle } from '../../src/core/sequence/bundle-builder';
 import { encodeBundle } from '../../src/core/sequence/bundle-format';
 import { groupSessions, parseLog } from '../../src/core/sequence/click-logs';
+import { buildCohort } from '../../src/core/lifecycle/cohort';
+import { parseOnlineRetailPurchases } from '../../src/core/lifecycle/purchase-logs';
+import { parseDay } from '../../src/core/lifecycle/transactions';
+import { writeCustomerSummary } from '../store-sql';
 import { storeBuild } from './build';
 import { Engine, sqlString } from './engine';
 import { loadEvents, type StoreLogFormat } from './readers';
@@ -250,6 +254,44 @@ describe('storeBuild', () => {
     expect((e as LocalrecError).code).toBe('invalid_argument');
     expect((e as Error).message).toMatch(/half-life of 0 days, not 7/);
     expect(readdirSync(state).map((f) => [f, readFileSync(join(state, f))])).toEqual(before);
+  });
+});
+
+describe('lifecycle inputs (sql/customers.sql)', () => {
+  /** The SQL's summary CSV next to buildCohort's customers, by id. */
+  async function both(path: string, end: string) {
+    const out = join(dir, `summary-${Math.random().toString(36).slice(2)}.csv`);
+    await writeCustomerSummary(path, end, out);
+    const [, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
+    const sql = rows.map((l) => l.split(',')).map(([id, x, tx, T, m]) => ({ id: id!, x: Number(x), tx: Number(tx), T: Number(T), monetary: Number(m) }));
+    const cohort = buildCohort(parseOnlineRetailPurchases(readFileSync(path, 'latin1')), { calibrationEndDay: parseDay(end) })
+      .map((c) => ({ id: c.id, x: c.x, tx: c.tx, T: c.T, monetary: c.monetary ?? 0 }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { sql, cohort };
+  }
+  const expectSame = ({ sql, cohort }: Awaited<ReturnType<typeof both>>) => {
+    expect(sql.map((c) => [c.id, c.x, c.tx, c.T])).toEqual(cohort.map((c) => [c.id, c.x, c.tx, c.T]));
+    sql.forEach((c, k) => expect(c.monetary).toBeCloseTo(cohort[k]!.monetary, 9));
+  };
+
+  it('frequency, recency, T and monetary value are what cohort.ts computes', async () => {
+    const rows = [
+      'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+      '1,A,x,2,01/12/2010 08:00,1.5,17850.0,UK', '2,B,x,1,01/12/2010 09:00,4,17850,UK', // same day: one purchase of 7
+      '3,A,x,1,08/12/2010 10:00,10,17850,UK', '4,A,x,3,22/12/2010 10:00,10,17850,UK', // a repeat; one after the end
+      'C5,A,x,-1,08/12/2010 11:00,10,17850,UK', '6,A,x,1,02/12/2010 10:00,3,,UK', // cancellation, anonymous
+      '7,B,x,1,03/12/2010 10:00,2,12001,UK', '8,B,x,-4,04/12/2010 10:00,2,12001,UK', // adjustment
+    ];
+    const r = await both(file('purchases.csv', rows.join('\n') + '\n'), '2010-12-15');
+    expect(r.sql).toEqual([
+      { id: '12001', x: 0, tx: 0, T: 12 / 7, monetary: 0 },
+      { id: '17850', x: 1, tx: 1, T: 14 / 7, monetary: 10 },
+    ]);
+    expectSame(r);
+  });
+
+  it.skipIf(!existsSync('../shared/data/online-retail-2010-12/online-retail.csv'))('on Online Retail (skipped without ../shared/data)', async () => {
+    expectSame(await both('../shared/data/online-retail-2010-12/online-retail.csv', '2010-12-15'));
   });
 });
 

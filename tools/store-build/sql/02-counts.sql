@@ -24,32 +24,26 @@ GROUP BY item, day;
 -- Every ordered pair (a at position p, b at position p + d) of a session, with
 --   rule weight 1/d^2 when d <= rule_steps (self rules a->a included, as session-rec's SR), and
 --   similar weight exp(-(d-1)/sim_decay) * len^-sim_length_norm when d <= sim_window and a <> b,
---   added to a->b and, times sim_backward, to b->a.
-CREATE TABLE batch_pair_terms AS
-SELECT a.sid, a.day, a.item AS src, b.item AS dst,
-       CASE WHEN x.d <= {{rule_steps}} THEN ROUND(4294967296 / (x.d * x.d)) END AS rule_w,
-       CASE WHEN x.d <= {{sim_window}} AND a.item <> b.item
-            THEN ROUND(EXP(-(x.d - 1) / {{sim_decay}}) * POWER(a.len, -{{sim_length_norm}}) * 4294967296) END AS sim_w
-FROM positioned a
-CROSS JOIN {{distances}} x
-JOIN positioned b ON b.sid = a.sid AND b.pos = a.pos + x.d
-WHERE a.pos + x.d <= a.len
-UNION ALL
-SELECT a.sid, a.day, b.item AS src, a.item AS dst,
-       NULL AS rule_w,
-       ROUND(EXP(-(x.d - 1) / {{sim_decay}}) * POWER(a.len, -{{sim_length_norm}}) * {{sim_backward}} * 4294967296) AS sim_w
-FROM positioned a
-CROSS JOIN {{distances}} x
-JOIN positioned b ON b.sid = a.sid AND b.pos = a.pos + x.d
-WHERE a.pos + x.d <= a.len AND x.d <= {{sim_window}} AND a.item <> b.item;
-
--- Per pair: summed weights and the number of distinct sessions holding it, per graph.
+--   added to a->b and, times sim_backward, to b->a (the `backward` row of the pair),
+-- summed per session, then per pair with the number of distinct sessions holding it, per graph.
 CREATE TABLE batch_pairs AS
 SELECT src, dst,
-       SUM(rule_w * {{batch_decay}}) AS rule_weight,
+       SUM(rule_w) AS rule_weight,
        SUM(CASE WHEN rule_w IS NULL THEN 0 ELSE 1 END) AS rule_sessions,
-       SUM(sim_w * {{batch_decay}}) AS sim_weight,
+       SUM(sim_w) AS sim_weight,
        SUM(CASE WHEN sim_w IS NULL THEN 0 ELSE 1 END) AS sim_sessions
-FROM (SELECT sid, day, src, dst, SUM(rule_w) AS rule_w, SUM(sim_w) AS sim_w
-      FROM batch_pair_terms GROUP BY sid, day, src, dst) per_session
+FROM (SELECT sid, src, dst, SUM(rule_w * {{batch_decay}}) AS rule_w, SUM(sim_w * {{batch_decay}}) AS sim_w
+      FROM (SELECT a.sid, a.day,
+                   CASE WHEN dir.backward = 0 THEN a.item ELSE b.item END AS src,
+                   CASE WHEN dir.backward = 0 THEN b.item ELSE a.item END AS dst,
+                   CASE WHEN dir.backward = 0 AND x.d <= {{rule_steps}} THEN ROUND(4294967296 / (x.d * x.d)) END AS rule_w,
+                   CASE WHEN x.d <= {{sim_window}} AND a.item <> b.item
+                        THEN ROUND(EXP(-(x.d - 1) / {{sim_decay}}) * POWER(a.len, -{{sim_length_norm}})
+                                   * CASE WHEN dir.backward = 0 THEN 1 ELSE {{sim_backward}} END * 4294967296) END AS sim_w
+            FROM positioned a
+            CROSS JOIN {{distances}} x
+            JOIN positioned b ON b.sid = a.sid AND b.pos = a.pos + x.d
+            CROSS JOIN (SELECT 0 AS backward UNION ALL SELECT 1 AS backward) dir
+            WHERE a.pos + x.d <= a.len AND (dir.backward = 0 OR (x.d <= {{sim_window}} AND a.item <> b.item))) terms
+      GROUP BY sid, src, dst) per_session
 GROUP BY src, dst;

@@ -7,12 +7,12 @@
 -- Input: the kept `window_events(session_id, item_id, time, seq)` and this batch's `events`, its
 -- seq shifted past the kept ones by {{seq_offset}}.
 
-CREATE TABLE window_all AS
-SELECT session_id, item_id, time, seq FROM window_events
-UNION ALL
-SELECT session_id, item_id, time, seq + {{seq_offset}} AS seq FROM events;
-
 CREATE TABLE window_next AS
+WITH window_all AS (
+  SELECT session_id, item_id, time, seq FROM window_events
+  UNION ALL
+  SELECT session_id, item_id, time, seq + {{seq_offset}} AS seq FROM events
+)
 SELECT w.session_id, w.item_id, w.time, w.seq
 FROM window_all w
 JOIN (SELECT session_id,
