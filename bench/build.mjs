@@ -5,7 +5,8 @@
  * the in-memory builder on the same files, then a daily incremental run over 1M new events on
  * top of the largest build's kept aggregates. Each build runs in a child process of its own,
  * which reports its own peak RSS (process.resourceUsage().maxRSS, DuckDB's native memory
- * included). Prints JSON (also written to DIR/results.json).
+ * included). Prints JSON (also written to DIR/results.json). Runs under tsx (`node --import tsx`),
+ * as the npm script starts it.
  *
  *   npm run bench:build -- [--sizes 1000000,10000000] [--memory-sizes 1000000,10000000] [--daily 1000000]
  *                          [--dir /tmp/localrec-bench] [--memory-limit 1GB] [--timeout-s 900]
@@ -23,6 +24,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, sta
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../src/core/lifecycle/classifier-metrics.ts';
 
 const SAMPLE = '../shared/data/yoochoose-100k/train.tsv';
 const SEED = 20151;
@@ -58,18 +60,6 @@ mkdirSync(dir, { recursive: true });
 if (!existsSync(SAMPLE)) {
   console.error(`bench:build: ${SAMPLE} is missing; the generator draws its distributions from it (see ../shared/data/README.md).`);
   process.exit(1);
-}
-
-/** Mulberry32: small, seeded, good enough for drawing a log. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** What the generator takes from YooChoose-100k. */
@@ -113,7 +103,7 @@ function sampleShape() {
  */
 async function generate(file, events, { days, firstDay, prefix, seed }, shape) {
   if (existsSync(file)) return;
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const items = Math.round(shape.items * Math.sqrt(events / shape.events));
   // Zipf by inverse CDF over a cumulative table of ranks; item ids are a seeded permutation of
   // 1..items so popularity does not follow id order.

@@ -59,8 +59,8 @@ export function detectStoreLogFormat(file: string): StoreLogFormat {
  */
 export async function loadEvents(engine: Engine, file: string, format: StoreLogFormat): Promise<ReadSummary> {
   if (!statSync(file).isFile()) throw new LocalrecError('invalid_argument', `${file} is not a file.`);
-  const { total, rejects } = await stageRows(engine, file, format);
-  const summary = await summarise(engine, file, format, total, rejects);
+  const staged = await stageRows(engine, file, format);
+  const summary = await summarise(engine, file, format, staged);
   // seq: the row's place in the file (and the item's in a GA4 row); only its order matters.
   await engine.run(`CREATE TABLE events AS
     SELECT session_id, item_id, time, row_no * ${ITEMS_PER_ROW} + item_no AS seq
@@ -75,7 +75,7 @@ export async function loadEvents(engine: Engine, file: string, format: StoreLogF
  * one row per event candidate, `problem` saying why a row is malformed (NULL when it is not).
  * Throws when the file is empty or mostly malformed: then it is not what it claims.
  */
-async function summarise(engine: Engine, file: string, format: StoreLogFormat, total: number, rejects: Staged['rejects']): Promise<ReadSummary> {
+async function summarise(engine: Engine, file: string, format: StoreLogFormat, { total, rejects, lineOf }: Staged): Promise<ReadSummary> {
   const reasons: Record<string, number> = {};
   for (const r of await engine.rows(`SELECT problem, COUNT(DISTINCT row_no) AS n FROM staged WHERE problem IS NOT NULL GROUP BY problem ORDER BY problem`)) {
     reasons[String(r.problem)] = Number(r.n);
@@ -85,8 +85,8 @@ async function summarise(engine: Engine, file: string, format: StoreLogFormat, t
   const examples = [
     ...rejects.slice(0, EXAMPLES),
     ...(await engine.rows(`SELECT MIN(place) AS place, MIN(problem) AS reason, MIN(text) AS text FROM staged WHERE problem IS NOT NULL GROUP BY row_no ORDER BY row_no LIMIT ${EXAMPLES}`))
-      .map((r) => ({ at: String(r.place), reason: String(r.reason), text: String(r.text) })),
-  ].slice(0, EXAMPLES);
+      .map((r) => ({ at: lineOf ? `line ${lineOf(Number(String(r.place).slice(4)))}` : String(r.place), reason: String(r.reason), text: String(r.text) })),
+  ].sort((a, b) => place(a.at) - place(b.at)).slice(0, EXAMPLES);
   if (total === 0) throw new LocalrecError('invalid_data', `${file}: no rows to read as ${format}.`);
   if (skipped > total * MAX_BAD_SHARE) {
     throw new LocalrecError('invalid_data', `${file}: ${skipped} of ${total} rows are malformed (${describeReasons(reasons)}); is it really ${format}? First: ${examples.map((e) => `${e.at}: ${e.reason}`).join('; ')}`);
@@ -103,6 +103,8 @@ export function describeReasons(reasons: Readonly<Record<string, number>>): stri
 interface Staged {
   total: number;
   rejects: { at: string; reason: string; text: string }[];
+  /** The file line of the n-th row read (1-based), for a text file: rows after rejected lines shift. */
+  lineOf?: (row: number) => number;
 }
 
 async function stageRows(engine: Engine, file: string, format: StoreLogFormat): Promise<Staged> {
@@ -153,14 +155,14 @@ function stageOnlineRetail(engine: Engine, file: string, select: string): Promis
  * left out (ignored, not errors). Malformed rows are counted and skipped as for events.
  */
 export async function loadPurchases(engine: Engine, file: string): Promise<ReadSummary> {
-  const { total, rejects } = await stageOnlineRetail(engine, file, `
+  const staged = await stageOnlineRetail(engine, file, `
     CASE WHEN regexp_full_match(TRIM(CustomerID), '\\d+(\\.0+)?') THEN CAST(CAST(TRY_CAST(TRIM(CustomerID) AS DOUBLE) AS BIGINT) AS VARCHAR)
          ELSE NULLIF(TRIM(CustomerID), '') END AS session_id,
     TRIM(StockCode) AS item_id,
     CAST(epoch_ms(TRY_STRPTIME(TRIM(InvoiceDate), '%d/%m/%Y %H:%M')) AS DOUBLE) / 1000 AS time,
     TRY_CAST(TRIM(Quantity) AS DOUBLE) * TRY_CAST(TRIM(UnitPrice) AS DOUBLE) AS amount,
     COALESCE(lower(TRIM(InvoiceNo)) LIKE 'c%' OR NULLIF(TRIM(CustomerID), '') IS NULL OR TRY_CAST(TRIM(Quantity) AS DOUBLE) <= 0, FALSE) AS ignored`);
-  const summary = await summarise(engine, file, 'online-retail', total, rejects);
+  const summary = await summarise(engine, file, 'online-retail', staged);
   await engine.run(`CREATE TABLE purchases AS
     SELECT session_id AS customer_id, CAST(FLOOR(time / 86400) AS BIGINT) AS day, amount FROM staged WHERE problem IS NULL AND NOT ignored`);
   const events = (await engine.number('SELECT COUNT(*) FROM purchases')) ?? 0;
@@ -204,7 +206,10 @@ async function stageCsv(engine: Engine, file: string, delim: string, what: strin
     FROM raw_rows`);
   const total = ((await engine.number('SELECT COUNT(*) FROM raw_rows')) ?? 0) + rejects.length;
   await engine.run('DROP TABLE raw_rows; DROP TABLE raw_rejects; DROP TABLE raw_scans');
-  return { total, rejects };
+  // Row n (1-based) is line n + 1 (the header) plus the rejected lines before it.
+  const rejected = rejects.map((r) => place(r.at)).sort((a, b) => a - b);
+  const lineOf = (row: number): number => rejected.reduce((line, l) => (l <= line ? line + 1 : line), row + 1);
+  return { total, rejects, lineOf };
 }
 
 /** Column names of a Parquet file (lower-cased) with their DuckDB types; a file that is not Parquet stops here. */
@@ -322,6 +327,11 @@ async function stageGa4Parquet(engine: Engine, file: string): Promise<Staged> {
       TRY_CAST(event_params AS ${GA4_PARAMS_TYPE}) AS event_params, TRY_CAST(items AS ${GA4_ITEMS_TYPE}) AS items
     FROM read_parquet(${sqlString(file)}, file_row_number=true)`);
   return { total: (await engine.number('SELECT COUNT(*) FROM read_parquet(' + sqlString(file) + ')')) ?? 0, rejects: [] };
+}
+
+/** The number in "line 7" / "row 3". */
+function place(at: string): number {
+  return Number(at.slice(at.indexOf(' ') + 1));
 }
 
 function readHead(file: string, bytes = 65536): string {
