@@ -1,5 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -17,7 +17,8 @@ import { resolve } from 'node:path';
  * - `--mode adapters`: the pure event readers (ESM, dist/lib/adapters.js, `localrec/adapters`),
  *   which run in a page or in Node;
  * - `--mode cli`: the Node tools compiled to plain JS (dist/cli/localrec.js, what `npx localrec`
- *   runs through bin/localrec.mjs), so the installed package needs neither tsx nor TypeScript.
+ *   runs through bin/localrec.mjs), so the installed package needs neither tsx nor TypeScript;
+ *   the store-side build's .sql files go beside it (dist/cli/sql/), where it reads them.
  * The lib build emits the engine worker as dist/lib/localrec-worker.js and its wasm files as
  * dist/lib/assets/*.wasm, referenced relative to the worker's own URL, so the folder can be hosted
  * on any path or CDN (the script-tag build finds the worker beside its own script).
@@ -54,8 +55,15 @@ export default defineConfig(({ mode }) => {
   if (mode === 'adapters') return besideFacade('src/adapters/index.ts', 'adapters.js', false);
   if (mode === 'cli') {
     return {
-      // Everything is bundled (tfjs-core included), so the package has no run-time dependency.
-      ssr: { noExternal: true, target: 'node' as const },
+      // Everything is bundled (tfjs-core included), so the package has no run-time dependency,
+      // except DuckDB: a native binary, loaded when `build-bundle` runs with its default engine.
+      // It is an optional peer dependency: a store installs it beside localrec (`npm install
+      // @duckdb/node-api`), and a page that only uses the SDK never downloads it.
+      ssr: { noExternal: true, external: ['@duckdb/node-api'], target: 'node' as const },
+      plugins: [{
+        name: 'store-build-sql',
+        writeBundle: () => cpSync(resolve(import.meta.dirname, 'tools/store-build/sql'), resolve(import.meta.dirname, 'dist/cli/sql'), { recursive: true }),
+      }],
       build: {
         ssr: true,
         outDir: 'dist/cli',

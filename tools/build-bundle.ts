@@ -1,23 +1,35 @@
 /**
  * Builds the public session-ranking bundle from a store's own event log (training data only).
  *
- *   npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K]
- *                           [--format tsv|diginetica|online-retail] [--no-fit] [--embeddings]
+ *   npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K]
+ *                           [--format tsv|diginetica|online-retail|parquet|ga4-json|ga4-parquet] [--no-fit]
+ *                           [--engine duckdb|memory] [--state DIR] [--half-life-days H] [--fit-events N]
+ *                           [--memory-limit 1GB] [--threads N] [--embeddings]
  *
  * Writes DIR/session-bundle.bin (what the worker fetches) and DIR/session-bundle.json (a
  * human-readable summary: sizes, build options, the ranker weights, provenance). With --catalog
  * (catalog JSON with `items[].id`, a JSON array of ids/items, or one id per line), events of items
  * missing from the catalog are dropped and catalog items without events still get a slot.
  *
+ * Two engines build the same bundle. The default, DuckDB (tools/store-build/, docs/store-build.md),
+ * counts in SQL with bounded memory (--memory-limit, spilling to disk), reads Parquet and GA4
+ * exports besides the text formats, counts and skips malformed rows, and can add a day's log to
+ * kept aggregates (--state DIR, decaying with --half-life-days) instead of re-reading history.
+ * --engine memory is the original builder: the whole log in this process, strict about every row.
+ * --aggregates DIR encodes the output tables of the same .sql files run elsewhere (Spark, a
+ * warehouse), exported as Parquet.
+ *
  * The ranker's weights are fitted to the store first: on its most recent sessions, replayed
  * through a bundle built from the older ones (src/core/sequence/fit.ts); the published bundle is
- * then built from every session and carries the fitted weights. --no-fit skips that: the bundle
- * carries no weights and the SDK ranks with its defaults. Both outputs are deterministic.
+ * then built from every session and carries the fitted weights. The DuckDB engine fits on the
+ * most recent sessions up to --fit-events events (default 1,000,000; the whole log when smaller,
+ * which is then the in-memory engine's fit). --no-fit skips that: the bundle carries no weights
+ * and the SDK ranks with its defaults. Both outputs are deterministic.
  *
- * --embeddings also learns item vectors from the sessions (item2vec on TensorFlow.js's cpu
- * backend, seeded: src/core/embeddings/) and writes them into the bundle (format version 3, int8).
- * Off by default: on the full-path evaluation they cost accuracy (docs/quality.md, "Learned
- * embeddings"), and the worker does not read them yet.
+ * --embeddings (memory engine) also learns item vectors from the sessions (item2vec on
+ * TensorFlow.js's cpu backend, seeded: src/core/embeddings/) and writes them into the bundle
+ * (format version 3, int8). Off by default: on the full-path evaluation they cost accuracy
+ * (docs/quality.md, "Learned embeddings"), and the worker does not read them yet.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +39,11 @@ import { choiceOption, isEntryPoint, numberOption, parseOptions, runTool } from 
 import { buildSequenceBundle, DEFAULT_BUILD_OPTIONS } from '../src/core/sequence/bundle-builder';
 import { decodeBundle, encodeBundle } from '../src/core/sequence/bundle-format';
 import { buildFittedBundle } from '../src/core/sequence/fit';
-import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog } from '../src/core/sequence/click-logs';
+import { detectLogFormat, groupSessions, LOG_FORMATS, parseLog, type LogFormat } from '../src/core/sequence/click-logs';
+import type { FitResult } from '../src/core/sequence/fit';
+import type { SequenceBundle } from '../src/core/sequence/types';
+import { buildFromAggregates, storeBuild } from './store-build/build';
+import { describeReasons, detectStoreLogFormat, STORE_LOG_FORMATS } from './store-build/readers';
 import { trainItem2Vec } from '../src/core/embeddings/item2vec';
 import { useCpuBackend } from './lib/full-path';
 
@@ -48,6 +64,33 @@ export function readCatalogIds(file: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
 }
 
+/** What either engine built, for the files and the summary. */
+interface Built {
+  bundle: SequenceBundle;
+  fit: FitResult | undefined;
+  learned: ReturnType<typeof trainItem2Vec> | undefined;
+  source: Record<string, unknown>;
+  format: string;
+}
+
+/** Today's builder: the whole log in this process's memory. */
+async function buildInMemory(events: string, format: LogFormat | undefined, catalog: string[] | undefined, minSupport: number, noFit: boolean, embeddings: boolean): Promise<Built> {
+  const text = readFileSync(events, 'utf8');
+  const fmt = format ?? detectLogFormat(text);
+  let log = parseLog(text, fmt);
+  if (catalog) {
+    const known = new Set(catalog);
+    log = log.filter((e) => known.has(e.itemId));
+  }
+  const sessions = groupSessions(log);
+  const build = { minSupport, ...(catalog ? { extraItems: catalog } : {}) };
+  const fitted = noFit ? undefined : buildFittedBundle(sessions, build, { now: () => performance.now() });
+  const bundle = fitted ? fitted.bundle : buildSequenceBundle(sessions, build);
+  if (embeddings) await useCpuBackend();
+  const learned = embeddings ? trainItem2Vec(sessions, bundle.itemIds, {}, () => performance.now()) : undefined;
+  return { bundle, fit: fitted?.fit, learned, source: { format: fmt, events: log.length }, format: fmt };
+}
+
 export async function main(): Promise<void> {
   const args = parseOptions({
     events: { type: 'string' },
@@ -57,26 +100,60 @@ export async function main(): Promise<void> {
     format: { type: 'string' },
     'no-fit': { type: 'boolean', default: false },
     embeddings: { type: 'boolean', default: false },
+    engine: { type: 'string' },
+    aggregates: { type: 'string' },
+    state: { type: 'string' },
+    'half-life-days': { type: 'string' },
+    'fit-events': { type: 'string' },
+    'memory-limit': { type: 'string' },
+    threads: { type: 'string' },
   });
-  const { events, out } = args;
-  if (!events || !out) throw new LocalrecError('invalid_argument', '--events FILE and --out DIR are required.');
+  const { events, out, aggregates } = args;
+  if ((!events && !aggregates) || (events && aggregates) || !out) throw new LocalrecError('invalid_argument', '--out DIR and one of --events FILE or --aggregates DIR are required.');
   const minSupport = numberOption('min-support', args['min-support']) ?? DEFAULT_BUILD_OPTIONS.minSupport;
-  const text = readFileSync(events, 'utf8');
-  const format = choiceOption('format', args.format, LOG_FORMATS) ?? detectLogFormat(text);
-  let log = parseLog(text, format);
+  const engine = choiceOption('engine', args.engine, ENGINES) ?? 'duckdb';
   const catalog = args.catalog ? readCatalogIds(args.catalog) : undefined;
-  if (catalog) {
-    const known = new Set(catalog);
-    log = log.filter((e) => known.has(e.itemId));
-  }
   const t0 = performance.now();
-  const sessions = groupSessions(log);
-  const build = { minSupport, ...(catalog ? { extraItems: catalog } : {}) };
-  const fitted = args['no-fit'] ? undefined : buildFittedBundle(sessions, build, { now: () => performance.now() });
-  const sequenceBundle = fitted ? fitted.bundle : buildSequenceBundle(sessions, build);
-  if (args.embeddings) await useCpuBackend();
-  const learned = args.embeddings ? trainItem2Vec(sessions, sequenceBundle.itemIds, {}, () => performance.now()) : undefined;
-  const bundle = learned ? { ...sequenceBundle, embeddings: learned } : sequenceBundle;
+  let built: Built;
+  if (aggregates) {
+    // Counted elsewhere (the .sql files on Spark or a warehouse, docs/store-build.md): encode and fit here.
+    const r = await buildFromAggregates(aggregates, {
+      build: { minSupport }, ...(catalog ? { catalog } : {}), ...(args['no-fit'] ? { fitEvents: false as const } : {}),
+    });
+    built = { bundle: r.bundle, fit: r.fit ?? undefined, learned: undefined, format: 'aggregates', source: { format: 'aggregates', aggregates, fitWindowEvents: r.windowEvents } };
+  } else if (engine === 'memory') {
+    for (const flag of ['state', 'half-life-days', 'fit-events', 'memory-limit', 'threads'] as const) {
+      if (args[flag] !== undefined) throw new LocalrecError('invalid_argument', `--${flag} is an option of the DuckDB engine, not of --engine memory.`);
+    }
+    built = await buildInMemory(events!, choiceOption('format', args.format, LOG_FORMATS), catalog, minSupport, args['no-fit'], args.embeddings);
+  } else {
+    if (args.embeddings) throw new LocalrecError('invalid_argument', '--embeddings needs every session in memory: add --engine memory.');
+    const format = choiceOption('format', args.format, STORE_LOG_FORMATS) ?? detectStoreLogFormat(events!);
+    const threads = numberOption('threads', args.threads);
+    const fitEvents = numberOption('fit-events', args['fit-events']);
+    const r = await storeBuild(events!, format, {
+      build: { minSupport },
+      ...(catalog ? { catalog } : {}),
+      ...(args.state ? { state: args.state } : {}),
+      ...(args['half-life-days'] !== undefined ? { halfLifeDays: numberOption('half-life-days', args['half-life-days'])! } : {}),
+      ...(args['no-fit'] ? { fitEvents: false as const } : fitEvents !== undefined ? { fitEvents } : {}),
+      engine: { ...(args['memory-limit'] ? { memoryLimit: args['memory-limit'] } : {}), ...(threads !== undefined ? { threads } : {}) },
+    });
+    const read = r.read;
+    console.log(`stages (s): ${Object.entries(r.ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')}`);
+    if (read.skipped > 0) {
+      console.warn(`${events}: skipped ${read.skipped} malformed of ${read.rows} rows (${describeReasons(read.reasons)}); first: ${read.examples.map((e) => `${e.at}: ${e.reason} [${e.text}]`).join('; ')}`);
+    }
+    built = {
+      bundle: r.bundle, fit: r.fit ?? undefined, learned: undefined, format,
+      source: {
+        format, events: r.batchEvents, engine: 'duckdb',
+        read: { rows: read.rows, events: read.events, ignored: read.ignored, skipped: read.skipped, reasons: read.reasons }, incremental: r.incremental, totalEvents: r.totalEvents, halfLifeDays: r.halfLifeDays, fitWindowEvents: r.windowEvents,
+      },
+    };
+  }
+  const { fit: fitted, learned } = built;
+  const bundle = learned ? { ...built.bundle, embeddings: learned } : built.bundle;
   const bytes = encodeBundle(bundle);
   decodeBundle(bytes); // self-check: never publish a file the worker would reject
   const gzipBytes = gzipSync(bytes, { level: 9 }).length;
@@ -96,19 +173,19 @@ export async function main(): Promise<void> {
     meta: bundle.meta,
     // No timings here: the summary is as deterministic as the bundle.
     ranker: fitted
-      ? { params: bundle.params ?? null, fitted: fitted.fit.fitted, validation: { ...fitted.fit.validation, before: fitted.fit.before, after: fitted.fit.after }, evaluations: fitted.fit.evaluations }
+      ? { params: bundle.params ?? null, fitted: fitted.fitted, validation: { ...fitted.validation, before: fitted.before, after: fitted.after }, evaluations: fitted.evaluations }
       : { params: null, fitted: false },
-    source: { format, events: log.length },
-    ...(format === 'online-retail'
+    source: built.source,
+    ...(built.format === 'online-retail'
       ? { attribution: 'Derived from: Chen, D. (2015). Online Retail [Dataset]. UCI Machine Learning Repository. https://doi.org/10.24432/C5BW33 (CC BY 4.0).' }
       : {}),
   };
   writeFileSync(join(out, 'session-bundle.json'), JSON.stringify(summary, null, 2) + '\n');
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`${join(out, 'session-bundle.bin')}: ${n} items, ${bytes.length} bytes, ${gzipBytes} gzip (${summary.gzipBytesPerItem} B/item), min support ${minSupport}, built in ${seconds(performance.now() - t0)}`);
+  console.log(`${join(out, 'session-bundle.bin')}: ${n} items, ${bytes.length} bytes, ${gzipBytes} gzip (${summary.gzipBytesPerItem} B/item), min support ${minSupport}, built (${engine}) in ${seconds(performance.now() - t0)}`);
   if (learned) console.log(`learned embeddings: ${summary.embeddings!.items} items × ${learned.dim} (int8), trained in ${seconds(learned.ms)} on ${learned.events} events`);
   if (fitted) {
-    const f = fitted.fit;
+    const f = fitted;
     const m = (x: typeof f.before): string => `${x['hr@20'].toFixed(4)} / ${x['mrr@20'].toFixed(4)}`;
     console.log(f.fitted
       ? `ranker weights fitted in ${seconds(f.ms)} (${f.evaluations} replays of ${f.validation.predictions} predictions in the ${f.validation.sessions} most recent sessions): validation HR@20 / MRR@20 ${m(f.before)} with the defaults, ${m(f.after)} fitted\n${JSON.stringify(f.params)}`
@@ -116,6 +193,10 @@ export async function main(): Promise<void> {
   }
 }
 
-export const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${LOG_FORMATS.join('|')}] [--no-fit] [--embeddings]`;
+/** The builders: DuckDB (default, bounded memory, tools/store-build/) or today's in-memory one. */
+export const ENGINES = ['duckdb', 'memory'] as const;
+
+export const USAGE = `npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K] [--format ${STORE_LOG_FORMATS.join('|')}] [--no-fit]
+  [--engine duckdb|memory] [--state DIR] [--half-life-days H] [--fit-events N] [--memory-limit 1GB] [--threads N] [--embeddings (memory engine)]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);

@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Tool> }> =
     summary: 'builds the session-ranking bundle (session-bundle.bin) from the store\'s event log',
     load: () => import('./build-bundle'),
   },
+  'store-sql': {
+    summary: 'writes the bundle build\'s .sql files, filled in, to run on Spark, BigQuery or DuckDB',
+    load: () => import('./store-sql'),
+  },
   'fit-lifecycle': {
     summary: 'fits the lifecycle population parameters (BG/NBD, Gamma-Gamma) from a purchase log',
     load: () => import('./fit-lifecycle'),

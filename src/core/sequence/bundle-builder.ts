@@ -206,21 +206,90 @@ class PairTable {
     for (let k = 0; k < this.src.length; k++) {
       if (this.support[k]! >= minSupport) bySrc[this.src[k]!]!.push(k);
     }
-    const offsets = new Uint32Array(n + 1);
-    const targets: number[] = [];
-    const weights: number[] = [];
-    for (let a = 0; a < n; a++) {
-      const scored = bySrc[a]!.map((k) => ({ b: this.dst[k]!, w: this.weight[k]! * dstScale(this.dst[k]!) }));
-      // Ties by target index keep the build deterministic.
-      scored.sort((x, y) => y.w - x.w || x.b - y.b);
-      const kept = scored.slice(0, keep);
-      const max = kept[0]?.w ?? 1;
-      for (const { b, w } of kept) {
-        targets.push(b);
-        weights.push(w / max);
-      }
-      offsets[a + 1] = targets.length;
-    }
-    return { offsets, targets: Uint32Array.from(targets), weights: Float32Array.from(weights) };
+    return topNeighbours(bySrc.map((ks) => ks.map((k) => ({ b: this.dst[k]!, w: this.weight[k]! * dstScale(this.dst[k]!) }))), keep);
   }
+}
+
+/** Each source's `keep` best-scored targets (ties by target index), scaled to a max of 1, as a graph. */
+function topNeighbours(scoredBySrc: { b: number; w: number }[][], keep: number): NeighbourGraph {
+  const offsets = new Uint32Array(scoredBySrc.length + 1);
+  const targets: number[] = [];
+  const weights: number[] = [];
+  scoredBySrc.forEach((scored, a) => {
+    // Ties by target index keep the build deterministic.
+    scored.sort((x, y) => y.w - x.w || x.b - y.b);
+    const kept = scored.slice(0, keep);
+    const max = kept[0]?.w ?? 1;
+    for (const { b, w } of kept) {
+      targets.push(b);
+      weights.push(w / max);
+    }
+    offsets[a + 1] = targets.length;
+  });
+  return { offsets, targets: Uint32Array.from(targets), weights: Float32Array.from(weights) };
+}
+
+/** Weighted item pairs of one graph, as a store-side engine returns them (positions in `itemIds`). */
+export interface PairRows {
+  readonly src: Int32Array;
+  readonly dst: Int32Array;
+  readonly weight: Float64Array;
+}
+
+/**
+ * What {@link buildSequenceBundle} counts, computed elsewhere (the store-side build's SQL,
+ * tools/store-build/): per item its events and distinct sessions, over all time and over the
+ * recent days, and per graph the pairs that passed the minimum support, with their summed
+ * weights (any common scale), including every candidate for an item's strongest `neighbours`.
+ */
+export interface BundleCounts {
+  /** Item ids in any order; the other arrays follow it. */
+  readonly itemIds: readonly string[];
+  readonly events: Float64Array;
+  readonly sessions: Float64Array;
+  readonly recentEvents: Float64Array;
+  readonly recentSessions: Float64Array;
+  readonly next: PairRows;
+  readonly similar: PairRows;
+  /** Days since 1970-01-01 (UTC) of the last event. */
+  readonly lastDay: number;
+}
+
+/**
+ * The bundle {@link buildSequenceBundle} would learn, from counts aggregated elsewhere: the same
+ * item order, support floor, neighbour cut (ties by item order), idf-like scaling, two-hop
+ * expansion and scaling to a max of 1.
+ */
+export function bundleFromCounts(counts: BundleCounts, options: Partial<BuildOptions> = {}): SequenceBundle {
+  const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...options };
+  const index = new ItemIndex([...counts.itemIds, ...(o.extraItems ?? [])]);
+  const n = index.size;
+  if (n === 0) throw new LocalrecError('invalid_data', 'The training log holds no events; nothing to build a bundle from.');
+  const at = counts.itemIds.map((id) => index.indexOf(id)!);
+  const pop = new Float64Array(n);
+  const recent = new Float64Array(n);
+  const itemSessions = new Float64Array(n);
+  counts.itemIds.forEach((_, k) => {
+    const i = at[k]!;
+    itemSessions[i] = counts.sessions[k]!;
+    if (counts.sessions[k]! >= o.minSupport) pop[i] = counts.events[k]!;
+    if (counts.recentSessions[k]! >= o.minSupport) recent[i] = counts.recentEvents[k]!;
+  });
+  const graph = (rows: PairRows, dstScale: (b: number) => number): NeighbourGraph => {
+    const bySrc: { b: number; w: number }[][] = Array.from({ length: n }, () => []);
+    for (let k = 0; k < rows.src.length; k++) {
+      const b = at[rows.dst[k]!]!;
+      bySrc[at[rows.src[k]!]!]!.push({ b, w: rows.weight[k]! * dstScale(b) });
+    }
+    return topNeighbours(bySrc, o.neighbours);
+  };
+  const simScale = (b: number): number => Math.pow(Math.max(itemSessions[b]!, 1), -o.simPopNorm);
+  return {
+    itemIds: index.ids,
+    popularity: scaleToMax(pop),
+    recentPopularity: scaleToMax(recent),
+    next: graph(counts.next, () => 1),
+    similar: expandTwoHop(graph(counts.similar, simScale), o.simHops, o.neighbours),
+    meta: { lastDay: counts.lastDay, recentDays: o.recentDays, minSupport: o.minSupport },
+  };
 }
