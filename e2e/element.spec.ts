@@ -142,3 +142,34 @@ test('screenshots at phone and desktop size', async ({ page }, info) => {
     await page.screenshot({ path: info.outputPath(`element-${name}.png`), fullPage: true });
   }
 });
+
+test.describe('the demo storefront', () => {
+  for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1366, height: 900 }]] as const) {
+    test(`${name}: a category page's strip shows that category's picks, and a product's "More like this" never the product`, async ({ page }, info) => {
+      await page.setViewportSize(viewport);
+      await page.goto('/');
+      await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+      await expect(page.locator('#category-picks')).toBeHidden();
+      await page.getByRole('button', { name: 'Candles & lights', exact: true }).click();
+      const strip = page.locator('#category-strip');
+      await expect(strip).toHaveAttribute('data-state', 'ready');
+      await expect(page.getByRole('list', { name: 'Picked for you in Candles & lights' })).toBeVisible();
+      const picks = await shown(page, '#category-strip');
+      expect(picks).toHaveLength(4);
+      const inCandles = await page.evaluate((ids) => ids.map((id) => document.querySelector(`#category-strip`)!.shadowRoot!.querySelector(`[data-localrec-id="${id}"] [part="meta"]`)!.textContent), picks);
+      expect(inCandles.every((meta) => meta!.startsWith('Candles & lights'))).toBe(true);
+      // Not a repeat of the grid's first row.
+      const firstRow = await page.locator('[data-testid="product"]').evaluateAll((els) => els.slice(0, 4).map((el) => (el as HTMLElement).dataset.id));
+      expect(picks.filter((id) => firstRow.includes(id))).toEqual([]);
+      await strip.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: info.outputPath(`demo-category-${name}.png`) });
+      // Choosing a pick opens the product; its "More like this" strip leaves the product out.
+      await page.locator('#category-strip [part="open"]').first().click();
+      await expect(page.locator('#detail')).toBeVisible();
+      await expect(page.locator('#similar')).toHaveAttribute('data-state', 'ready');
+      expect(await shown(page, '#similar')).not.toContain(picks[0]);
+      expect(await shown(page, '#similar')).toHaveLength(4);
+      await page.screenshot({ path: info.outputPath(`demo-product-${name}.png`) });
+    });
+  }
+});

@@ -13,8 +13,10 @@
  * `data-localrec-id` that the page already rendered inside the tag. The strip is drawn in a shadow
  * root from the store's `<template>` (one copy per item, `data-field` elements filled) as a list
  * with an accessible name, styled with `::part(strip)`, `::part(item)` and any `part` the
- * template's own elements carry, or a `<style>` inside the template. Until the first result the
- * tag's other children (a server-rendered fallback) show.
+ * template's own elements carry, or a `<style>` inside the template. The template is the tag's
+ * own `<template>` child, or the document's `<template>` whose id the `template` attribute gives
+ * (one template for several strips). Until the first result the tag's other children (a
+ * server-rendered fallback) show.
  *
  * It follows the shopper: each profile change (`onProfileChange`: events in this tab or another)
  * re-ranks after a short quiet spell, and the strip changes only when the ranking did, reusing the
@@ -54,6 +56,8 @@ export interface SelectDetail {
 export interface RecommendationsElement extends HTMLElement {
   /** Extra fields for every call: `rules`, `exclude`, `diversity`, `maxPerCategory`, `explore`, `context`. */
   options: Partial<RecommendRequest>;
+  /** Called for each item after its fields are filled, for what `data-field` cannot say (a picture the page draws, a badge). */
+  renderItem: ((node: HTMLElement, recommendation: Recommendation) => void) | undefined;
   /** Re-ranks now; resolves once the strip shows the result (or kept what it had, if the call failed). Never rejects. */
   refresh(): Promise<void>;
 }
@@ -125,8 +129,9 @@ const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 /** The class, made when the element is defined (so importing this module outside a browser does not fail). */
 function elementClass(): CustomElementConstructor {
   return class extends Base implements RecommendationsElement {
-    static observedAttributes = ['placement', 'k', 'related-to', 'category', 'rerank', 'strength', 'label'];
-    options: Partial<RecommendRequest> = {};
+    static observedAttributes = ['placement', 'k', 'related-to', 'category', 'rerank', 'strength', 'label', 'template'];
+    #options: Partial<RecommendRequest> = {};
+    #renderItem: RecommendationsElement['renderItem'];
     readonly #root = this.attachShadow({ mode: 'open' });
     readonly #list = document.createElement('ul');
     /** The strip's items by id, reused while they stay in it. */
@@ -150,9 +155,39 @@ function elementClass(): CustomElementConstructor {
       this.#list.setAttribute('role', 'list');
       this.#list.hidden = true;
       this.#root.append(style, document.createElement('slot'), this.#list);
+      // A page may set properties before the element is defined (the script tag loads it late):
+      // those sit on the instance, hiding the accessors; they are taken over here.
+      for (const name of ['options', 'renderItem'] as const) {
+        if (!Object.hasOwn(this, name)) continue;
+        const own = this as unknown as Partial<Record<string, unknown>>;
+        const value = own[name];
+        delete own[name];
+        own[name] = value;
+      }
       // Events inside the shadow root reach the host too (composed), with their path.
       this.addEventListener('keydown', (e) => this.#key(e));
       this.addEventListener('click', (e) => this.#select(e));
+    }
+
+    get options(): Partial<RecommendRequest> {
+      return this.#options;
+    }
+
+    set options(value: Partial<RecommendRequest>) {
+      this.#options = value ?? {};
+      if (this.isConnected) this.#schedule();
+    }
+
+    get renderItem(): RecommendationsElement['renderItem'] {
+      return this.#renderItem;
+    }
+
+    set renderItem(value: RecommendationsElement['renderItem']) {
+      this.#renderItem = value;
+      // Drawn again with it: the items are made afresh.
+      this.#items.clear();
+      this.#shown = [];
+      if (this.isConnected) this.#schedule();
     }
 
     connectedCallback(): void {
@@ -251,6 +286,11 @@ function elementClass(): CustomElementConstructor {
         li.dataset.localrecId = r.id;
         li.dataset.position = String(i + 1);
         fill(li, r, shownReason(r));
+        try {
+          this.#renderItem?.(li, r);
+        } catch {
+          // The page's hook failed for this item: it keeps what the template gave it.
+        }
         next.set(r.id, li);
         return li;
       });
@@ -263,7 +303,8 @@ function elementClass(): CustomElementConstructor {
 
     #item(): HTMLLIElement {
       if (!this.#template) {
-        const given = this.querySelector<HTMLTemplateElement>(':scope > template');
+        const id = this.getAttribute('template');
+        const given = this.querySelector<HTMLTemplateElement>(':scope > template') ?? (id ? document.getElementById(id) : null) as HTMLTemplateElement | null;
         const template = given ?? Object.assign(document.createElement('template'), { innerHTML: DEFAULT_TEMPLATE });
         this.#template = template.content.cloneNode(true) as DocumentFragment;
         // The template's styles serve the whole strip: into the shadow root once, not once per item.

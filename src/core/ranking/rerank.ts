@@ -18,7 +18,12 @@ export interface RerankOptions {
   placement?: string;
   /** Put each catalog item's display fields on its result as `item`; default false. */
   details?: boolean;
-  /** Business rules for this call, applied with the store-wide ones: see {@link rerank} for what each does here. */
+  /**
+   * Business rules for this call, applied with the store-wide ones. The result stays a
+   * permutation: what a `filter` or `exclude` rule drops moves to the end (in the store's order),
+   * `boost` / `bury` add / subtract their weight to a score that runs from 0 to 1, `pin` places
+   * its item among the catalog's items. The built-in filters (out of stock, cart) do not apply.
+   */
   rules?: RuleInput[];
 }
 
