@@ -3,8 +3,9 @@ import type { Profile } from '../profile/state';
 import type { Reason } from './context';
 
 /**
- * Business rules: declarative, from the store's server (store-wide, `createLocalrec({ rules })`)
- * and per call (`recommend({ rules })`, `related(id, { rules })`). They apply in this order:
+ * Business rules: declarative, from the store's server (the catalog's `rules`, and store-wide
+ * `createLocalrec({ rules })`) and per call (`recommend({ rules })`, `related(id, { rules })`,
+ * `rerank(ids, { rules })`; rerank.ts says how they keep its list whole). They apply in this order:
  *
  * 1. `filter` and `exclude` run with the built-in filters, before anything is scored: an item a
  *    filter drops is never shown, not even when a `pin` names it;
