@@ -107,6 +107,17 @@ test('updates after a tracked view, without a strip ever empty in between', asyn
   expect(candles).toContain(search[0]);
 });
 
+test('updates after a view tracked in another tab of the store', async ({ page, context }) => {
+  await open(page);
+  const before = await shown(page, '#home');
+  const other = await context.newPage();
+  await other.goto(`${SDK_HOST}/shop.html`);
+  await expect(other.locator('#home')).toHaveAttribute('data-state', 'ready');
+  for (const itemId of candles.slice(0, 3)) await other.evaluate((id) => (window as unknown as Paged).localrec('track', { type: 'view', itemId: id }), itemId);
+  await expect.poll(() => shown(page, '#home')).not.toEqual(before);
+  expect((await shown(page, '#home')).some((id) => candles.includes(id))).toBe(true);
+});
+
 test('emits localrec-select on a click and on Enter, and tracks the click', async ({ page }) => {
   await open(page);
   await page.evaluate(() => {

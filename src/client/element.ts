@@ -277,9 +277,9 @@ function elementClass(): CustomElementConstructor {
       const same = result.items.length === this.#shown.length && result.items.every((r, i) => r.id === this.#shown[i]!.id && shownReason(r) === shownReason(this.#shown[i]!));
       this.#shown = result.items;
       this.dataset.state = result.items.length ? 'ready' : 'empty';
+      this.#list.setAttribute('aria-label', this.getAttribute('label') ?? (this.hasAttribute('related-to') ? 'Related products' : 'Recommended for you'));
       if (same) return;
       if (this.hasAttribute('rerank')) return this.#reorder(result.items);
-      this.#list.setAttribute('aria-label', this.getAttribute('label') ?? (this.hasAttribute('related-to') ? 'Related products' : 'Recommended for you'));
       const next = new Map<string, HTMLLIElement>();
       const items = result.items.map((r, i) => {
         const li = this.#items.get(r.id) ?? this.#item();
