@@ -124,6 +124,19 @@ const STYLE = `:host{display:block}[hidden]{display:none!important}
 ul{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(10rem,100%),1fr));gap:1rem;list-style:none;margin:0;padding:0}
 li{min-width:0}li[tabindex]{cursor:pointer}img{max-width:100%;display:block}`;
 
+let shared: CSSStyleSheet | undefined;
+/**
+ * The strip's own defaults, one constructed sheet for every strip: a `<style>` element would need
+ * `style-src 'unsafe-inline'` under a store's strict Content-Security-Policy, which the CSSOM does not.
+ */
+function sheet(): CSSStyleSheet {
+  if (!shared) {
+    shared = new CSSStyleSheet();
+    shared.replaceSync(STYLE);
+  }
+  return shared;
+}
+
 const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
 /** The class, made when the element is defined (so importing this module outside a browser does not fail). */
@@ -149,12 +162,11 @@ function elementClass(): CustomElementConstructor {
 
     constructor() {
       super();
-      const style = document.createElement('style');
-      style.textContent = STYLE;
       this.#list.setAttribute('part', 'strip');
       this.#list.setAttribute('role', 'list');
       this.#list.hidden = true;
-      this.#root.append(style, document.createElement('slot'), this.#list);
+      this.#root.adoptedStyleSheets = [sheet()];
+      this.#root.append(document.createElement('slot'), this.#list);
       // A page may set properties before the element is defined (the script tag loads it late):
       // those sit on the instance, hiding the accessors; they are taken over here.
       for (const name of ['options', 'renderItem'] as const) {
