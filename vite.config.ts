@@ -14,6 +14,9 @@ import { resolve } from 'node:path';
  * - `--mode commands`: `localrec('track', …)` for the script tag and the snippet
  *   (dist/lib/localrec-commands.js, src/snippet/commands.ts), which the script-tag build imports
  *   beside itself; a file of its own so it stays within its 4 KB budget;
+ * - `--mode element`: `<localrec-recommendations>` (dist/lib/localrec-element.js, src/client/element.ts,
+ *   `localrec/element`), which the script-tag build's commands load beside themselves when a page
+ *   has the tag;
  * - `--mode adapters`: the pure event readers (ESM, dist/lib/adapters.js, `localrec/adapters`),
  *   which run in a page or in Node;
  * - `--mode cli`: the Node tools compiled to plain JS (dist/cli/localrec.js, what `npx localrec`
@@ -53,6 +56,8 @@ export default defineConfig(({ mode }) => {
   // every script-tag page) and the adapters (not minified: integrators read them, their bundler minifies).
   if (mode === 'commands') return besideFacade('src/snippet/commands.ts', 'localrec-commands.js', true);
   if (mode === 'adapters') return besideFacade('src/adapters/index.ts', 'adapters.js', false);
+  // <localrec-recommendations> (`localrec/element`), minified: the script tag loads it when a page has the tag.
+  if (mode === 'element') return besideFacade('src/client/element.ts', 'localrec-element.js', true);
   if (mode === 'cli') {
     return {
       // Everything is bundled (tfjs-core included), so the package has no run-time dependency,
@@ -96,10 +101,10 @@ export default defineConfig(({ mode }) => {
 
 /** The script-tag SDK's files, as the lib, script and commands builds write them to dist/lib: what a store hosts for the snippet. */
 const SDK_DIR = resolve(import.meta.dirname, 'dist/lib');
-const SDK_FILES = ['localrec.iife.js', 'localrec-commands.js', 'localrec-sources.js', 'localrec-worker.js'];
+const SDK_FILES = ['localrec.iife.js', 'localrec-commands.js', 'localrec-sources.js', 'localrec-element.js', 'localrec-worker.js'];
 const SNIPPET = resolve(SDK_DIR, 'snippet.min.js');
 const NEEDS_SDK = 'the demo\'s snippet page needs the script-tag SDK and the snippet in dist/lib: run `npm run build`, '
-  + 'or `npx vite build --mode lib && npx vite build --mode script && npx vite build --mode commands && node scripts/build-snippet.mjs` (`npm start` does this when they are missing)';
+  + 'or `npx vite build --mode lib && npx vite build --mode script && npx vite build --mode commands && npx vite build --mode element && node scripts/build-snippet.mjs` (`npm start` does this when they are missing)';
 
 /** The files the snippet page loads, as paths under the published sdk/ folder: the SDK, its modules, its worker and the wasm files beside the worker. */
 function sdkFiles(): string[] {
@@ -204,6 +209,8 @@ function besideFacade(entry: string, fileName: string, minify: boolean) {
       outDir: 'dist/lib',
       emptyOutDir: false,
       minify,
+      // As for the facade: library mode leaves ES output's whitespace in unless the output is minified too.
+      rolldownOptions: { output: { minify } },
       target: 'es2022',
       lib: { entry: resolve(import.meta.dirname, entry), formats: ['es' as const], fileName: () => fileName },
     },

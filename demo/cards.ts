@@ -3,7 +3,8 @@
  * (keyboard focus, a short accessible name); its ::after stretches over the card, so a tap
  * anywhere on the card is a tap on that button and nothing else can intercept it.
  */
-import type { CatalogItem } from '../src/index';
+import type { CatalogItem, Recommendation } from '../src/index';
+import { app } from './app';
 import { describe, esc, money } from './format';
 import { picture } from './pictures';
 
@@ -31,4 +32,22 @@ export function card(item: CatalogItem, options: CardOptions = {}): string {
 /** Grey stand-ins with the size of real cards, so the strip does not jump when picks arrive. */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '<li class="card placeholder" aria-hidden="true"><div class="pic"></div><p></p><p></p></li>').join('');
+}
+
+/**
+ * What the #pick-card template of a `<localrec-recommendations>` strip cannot say by `data-field`
+ * (the element's `renderItem` hook): the drawn picture, as a CSS part, and the category line.
+ */
+export function drawPick(node: HTMLElement, r: Recommendation): void {
+  const item = app.byId.get(r.id);
+  if (!item) return;
+  const slot = node.querySelector('[data-slot="picture"]');
+  if (slot) {
+    const drawn = document.createElement('template');
+    drawn.innerHTML = picture(item);
+    drawn.content.firstElementChild?.setAttribute('part', 'pic');
+    slot.replaceWith(drawn.content);
+  }
+  const meta = node.querySelector('[data-slot="meta"]');
+  if (meta) meta.textContent = describe(item);
 }

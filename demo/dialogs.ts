@@ -5,7 +5,8 @@
  * opened the dialog, even when that card was re-rendered meanwhile.
  */
 import { app, report, say } from './app';
-import { card } from './cards';
+import type { RecommendationsElement } from '../src/client/element';
+import { drawPick } from './cards';
 import { $, describe, esc, money, plural, shopCurrency } from './format';
 import { picture } from './pictures';
 
@@ -84,7 +85,8 @@ function trapTab(dialog: HTMLDialogElement, ev: KeyboardEvent): void {
 const head = (id: string, title: string) =>
   `<div class="dialog-head"><h2 id="${id}" tabindex="-1">${title}</h2><button type="button" class="quiet" data-close>Close</button></div>`;
 
-export async function openDetail(id: string): Promise<void> {
+/** Opens a product. `clicked`: the click was tracked already (a `<localrec-recommendations>` strip tracks its own). */
+export async function openDetail(id: string, clicked = false): Promise<void> {
   const item = app.byId.get(id);
   if (!item) return;
   const dialog = $<HTMLDialogElement>('#detail');
@@ -100,19 +102,16 @@ export async function openDetail(id: string): Promise<void> {
         <button type="button" class="primary" data-add="${esc(id)}">Add to cart</button>
       </div>
     </div>
-    <h3>More like this</h3><ul class="mini-grid" id="similar" aria-busy="true"><li class="muted">Finding similar products…</li></ul>`;
+    <h3>More like this</h3>
+    <localrec-recommendations id="similar" related-to="${esc(id)}" k="4" placement="product-page" template="pick-card" label="More like this">
+      <p class="muted">Finding similar products…</p>
+    </localrec-recommendations>`;
+  $<RecommendationsElement>('#similar').renderItem = drawPick;
   openModal(dialog);
   // The card that was clicked inside the dialog is gone: keep focus in the dialog, on the new title.
   if (replacing) $('#detail-title').focus();
-  const tracked = app.track({ type: 'click', itemId: id, list: 'grid' })
-    .then(() => app.track({ type: 'view', itemId: id }));
-  const similar = await app.rec.recommend({ k: 4, context: { itemId: id } });
-  // The shopper may have opened another product from "More like this" meanwhile.
-  if (dialog.dataset.item !== id) return;
-  const list = $('#similar');
-  list.innerHTML = similar.items.filter((r) => app.byId.has(r.id)).map((r) => card(app.byId.get(r.id)!, { level: 4 })).join('') || '<li class="muted">Nothing similar in this shop.</li>';
-  list.removeAttribute('aria-busy');
-  await tracked;
+  await (clicked ? Promise.resolve() : app.track({ type: 'click', itemId: id, list: 'grid' }));
+  await app.track({ type: 'view', itemId: id });
   await app.refresh();
 }
 

@@ -7,6 +7,7 @@
  * array (`sources: { dataLayer }`) and learns from it in its worker; the picks and the panel are
  * redrawn once diagnostics() says it has read every push.
  */
+import { defineRecommendationsElement } from '../src/client/element';
 import { createLocalrec, type CatalogItem, type TrackEvent } from '../src/index';
 import { app, report } from './app';
 import { onDrawerRender } from './diagnostics';
@@ -139,4 +140,8 @@ function renderDataLayer(): void {
 
 app.track = pushGa4;
 onDrawerRender(renderDataLayer);
-runStorefront(() => createLocalrec({ ...engineOptions('localrec-demo-ga4'), sources: { dataLayer } }));
+runStorefront(() => {
+  const rec = createLocalrec({ ...engineOptions('localrec-demo-ga4'), sources: { dataLayer } });
+  defineRecommendationsElement(rec);
+  return rec;
+});

@@ -4,7 +4,13 @@
  * and the picks strip and the "about you" panel follow each one. The shop itself is
  * ./storefront.ts, shared with the other integration styles (ga4.html, snippet.html).
  */
+import { defineRecommendationsElement } from '../src/client/element';
 import { createLocalrec } from '../src/index';
 import { engineOptions, runStorefront } from './storefront';
 
-runStorefront(() => createLocalrec(engineOptions('localrec-demo')));
+// The <localrec-recommendations> strips (category page, "More like this") rank with this instance.
+runStorefront(() => {
+  const rec = createLocalrec(engineOptions('localrec-demo'));
+  defineRecommendationsElement(rec);
+  return rec;
+});

@@ -2,6 +2,7 @@
  * The shop itself: categories, the product grid (drawn from the catalog as soon as it arrives)
  * and the picks strip (filled in once the engine is ready).
  */
+import type { RecommendationsElement } from '../src/client/element';
 import type { CatalogItem, Recommendation } from '../src/index';
 import { app, report } from './app';
 import { card, placeholders } from './cards';
@@ -62,6 +63,24 @@ export function chooseCategory(path: string): void {
   $<HTMLInputElement>('#q').value = '';
   renderCategories();
   renderGrid();
+  showCategoryPicks();
+}
+
+/**
+ * A category page's own strip, a `<localrec-recommendations category="…">`: a new shopper sees the
+ * category's best sellers, a returning one what fits them in it. The grid's first row is not
+ * repeated in it.
+ */
+function showCategoryPicks(): void {
+  const section = $('#category-picks');
+  const strip = $<RecommendationsElement>('#category-strip');
+  section.hidden = !state.category;
+  if (!state.category) return;
+  const name = leaf(state.category);
+  $('#category-picks-title').textContent = `Picked for you in ${name}`;
+  strip.setAttribute('label', `Picked for you in ${name}`);
+  strip.options = { exclude: gridIds.slice(0, 4) };
+  strip.setAttribute('category', state.category);
 }
 
 /** Returns the query when it is a new search worth tracking. */
@@ -71,6 +90,7 @@ export function search(query: string): string | undefined {
   state.shown = PAGE;
   renderCategories();
   renderGrid();
+  showCategoryPicks();
   return query || undefined;
 }
 

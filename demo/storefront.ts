@@ -14,6 +14,8 @@ import { $, setCurrency } from './format';
 import { instrument } from './instrumented';
 import { engineFailed, engineProgress, engineReady, engineRetrying, fetchCatalogForDisplay, productsFailed } from './loading';
 import { describeDownload, downloadMyData, renderPanel, resetVisit, showStageChange } from './panel';
+import type { RecommendationsElement, SelectDetail } from '../src/client/element';
+import { drawPick } from './cards';
 import { chooseCategory, renderCategories, renderGrid, renderRecs, scrollStrip, search, showMore, showPickPlaceholders, updateStripButtons } from './shop';
 
 export const here = (file: string): string => new URL(file, location.href).href;
@@ -84,6 +86,13 @@ function wirePage(): void {
     const query = search(String(new FormData(ev.target as HTMLFormElement).get('q') ?? '').trim());
     (query ? app.track({ type: 'search', query }).then(app.refresh) : app.refresh()).catch(report);
   });
+  // A pick chosen in a <localrec-recommendations> strip (which tracked the click): the demo opens
+  // the product itself rather than following a link.
+  document.addEventListener('localrec-select', (ev) => {
+    ev.preventDefault();
+    openDetail((ev as CustomEvent<SelectDetail>).detail.itemId, true).catch(report);
+  });
+  $<RecommendationsElement>('#category-strip').renderItem = drawPick;
   $('#more').addEventListener('click', showMore);
   $('#cart-button').addEventListener('click', () => void openCart().catch(report));
   $('#diagnostics-button').addEventListener('click', () => {

@@ -53,7 +53,8 @@ async function tap(target: Locator, touch: boolean): Promise<void> {
   await target.scrollIntoViewIfNeeded();
   const box = (await target.boundingBox())!;
   const hit = await target.evaluate((el, [x, y]) => {
-    const top = document.elementFromPoint(x!, y!);
+    // Asked of the target's own tree: a card inside a <localrec-recommendations> strip's shadow root is found there.
+    const top = (el.getRootNode() as Document | ShadowRoot).elementFromPoint(x!, y!);
     return top !== null && (el === top || el.contains(top) || top.contains(el) && top.closest('li,button,a') === el.closest('li,button,a'));
   }, [box.x + box.width / 2, box.y + box.height / 2]);
   expect(hit, 'another element intercepts the tap').toBe(true);

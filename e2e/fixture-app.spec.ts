@@ -100,6 +100,8 @@ test('in a Vite app under the minimal CSP, it recommends with the wasm backend a
   expect(outcome.tracked).toEqual([{ type: 'view', itemId: '85123A' }]);
   expect(outcome.recommended).toHaveLength(5);
   await expect(page.locator('#recs li')).toHaveCount(5);
+  // <localrec-recommendations> from `localrec/element`, bundled by the app: drawn, styled without inline CSS.
+  await expect(page.getByRole('list', { name: 'Picked for you' }).getByRole('listitem')).toHaveCount(3);
   expect(wasmOf(outcome), JSON.stringify(outcome.backend)).toEqual({ name: 'wasm', ms: expect.any(Number) });
   expect(server.requests.filter((path) => path.endsWith('.wasm')).length).toBeGreaterThan(0);
   expect(pageViolations).toEqual([]);

@@ -21,9 +21,11 @@ const libWasm = readdirSync('dist/lib/assets')
 const report = {
   facadeEsm: measure('dist/lib/localrec.js', 4096),
   facadeIife: measure('dist/lib/localrec.iife.js', 4096),
-  // Loaded on demand beside the facade: the live wiring of `sources`, and the script tag's localrec('…') commands.
+  // Loaded on demand beside the facade: the live wiring of `sources`, the script tag's localrec('…') commands,
+  // and <localrec-recommendations>, which the commands load only on a page that has the tag.
   sourcesChunk: measure('dist/lib/localrec-sources.js'),
   commandsChunk: measure('dist/lib/localrec-commands.js'),
+  elementChunk: measure('dist/lib/localrec-element.js', 3072),
   libWorker: measure('dist/lib/localrec-worker.js', 260 * 1024),
   libWasm,
   demoWorker: measure(pick(/^engine\.worker-.*\.js$/)),

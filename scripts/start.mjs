@@ -8,10 +8,10 @@ import { execSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
 const port = process.env.PORT ?? '5173';
-const sdk = ['localrec.iife.js', 'localrec-commands.js', 'localrec-sources.js', 'localrec-worker.js', 'snippet.min.js'];
+const sdk = ['localrec.iife.js', 'localrec-commands.js', 'localrec-sources.js', 'localrec-element.js', 'localrec-worker.js', 'snippet.min.js'];
 const haveSdk = sdk.every((f) => existsSync(`dist/lib/${f}`)) && existsSync('dist/lib/assets') && readdirSync('dist/lib/assets').some((f) => f.endsWith('.wasm'));
 if (!haveSdk) {
-  for (const step of ['npx vite build --mode lib', 'npx vite build --mode script', 'npx vite build --mode commands', 'node scripts/build-snippet.mjs']) {
+  for (const step of ['npx vite build --mode lib', 'npx vite build --mode script', 'npx vite build --mode commands', 'npx vite build --mode element', 'node scripts/build-snippet.mjs']) {
     execSync(step, { stdio: 'inherit' });
   }
 }

@@ -24,7 +24,7 @@ export { LocalrecError, type LocalrecErrorCode } from './core/errors';
 export type { Consent, Diagnostics, ExportedData, Localrec, LocalrecOptions, StageChange } from './client/localrec';
 export type { Prediction, LifecycleStage } from './core/predict';
 export type { TrackEvent, PurchaseLine } from './core/events';
-export type { CatalogItem, CatalogJson } from './core/catalog';
+export type { AttributeValue, CatalogItem, CatalogJson, ItemDetails } from './core/catalog';
 export type { Reason, Recommendation, RecommendRequest } from './core/ranking/rank';
-export type { AffinityView, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, BackendReport, RelatedOptions, RerankOptions, RuleError, RuleInput, RuleMatch,
-  FilterRule, ExcludeRule, WeightRule, PinRule } from './protocol';
+export type { AffinityView, ProfileChange, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, BackendReport, RelatedOptions, RerankOptions, RuleError, RuleInput,
+  RuleMatch, AttributeMatch, FilterRule, ExcludeRule, WeightRule, PinRule } from './protocol';

@@ -2,7 +2,7 @@
  * The one contract between the page and the engine worker: the API the worker exposes, the plain
  * data that crosses, and the transfer handler that keeps LocalrecError's `code` intact.
  */
-import type { CatalogJson } from './core/catalog';
+import type { CatalogJson, ItemDetails } from './core/catalog';
 import { LocalrecError, type LocalrecErrorCode } from './core/errors';
 import type { TrackEvent } from './core/events';
 import type { LifecycleStage, Prediction, StageThresholds } from './core/predict';
@@ -10,10 +10,10 @@ import type { AffinityView, ReadableProfile } from './core/profile/readable';
 import type { StageChange } from './core/profile/update';
 import type { Recommendation, RecommendRequest } from './core/ranking/rank';
 import type { RerankOptions } from './core/ranking/rerank';
-import type { ExcludeRule, FilterRule, PinRule, RuleError, RuleInput, RuleMatch, WeightRule } from './core/ranking/rules';
+import type { AttributeMatch, ExcludeRule, FilterRule, PinRule, RuleError, RuleInput, RuleMatch, WeightRule } from './core/ranking/rules';
 
 export type { TrackEvent, RecommendRequest, Recommendation, Prediction, LifecycleStage, StageChange, AffinityView, RerankOptions, RuleError, RuleInput, RuleMatch,
-  FilterRule, ExcludeRule, WeightRule, PinRule };
+  FilterRule, ExcludeRule, WeightRule, PinRule, AttributeMatch, ItemDetails };
 
 /** What `related(itemId, options)` takes: `recommend()`'s request without the context (the item is the context). */
 export type RelatedOptions = Partial<Omit<RecommendRequest, 'context'>>;
@@ -35,7 +35,14 @@ export type Progress =
 /** What the worker tells the page without being asked. */
 export type EngineEvent =
   | { type: 'progress'; progress: Progress }
-  | ({ type: 'stage' } & StageChange);
+  | ({ type: 'stage' } & StageChange)
+  | ProfileChange;
+
+/**
+ * The shopper's profile changed: events were learned in this tab (tracked or read from a source),
+ * another tab of the store wrote, an interest was removed, or the data was forgotten.
+ */
+export interface ProfileChange { type: 'profile' }
 
 export interface EngineOptions {
   /** Catalog URL (absolute, or relative to the page) or the catalog object itself. */

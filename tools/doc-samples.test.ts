@@ -4,8 +4,9 @@
  * from the API it describes.
  *
  * - ```ts and ```js blocks are written to a temporary folder, one module each, and type-checked
- *   together with the TypeScript compiler API: strict, DOM, `localrec` mapped to src/index.ts and
- *   `localrec/adapters` to src/adapters/index.ts, plus a small prelude declaring what a store's
+ *   together with the TypeScript compiler API: strict, DOM, `localrec` mapped to src/index.ts,
+ *   `localrec/adapters` to src/adapters/index.ts and `localrec/element` to src/client/element.ts,
+ *   plus a small prelude declaring what a store's
  *   page provides (`dataLayer`, Segment's `analytics`) and the script-tag global `localrec`
  *   (what `localrec/global` declares). JavaScript is checked too (checkJs).
  * - ```html blocks: each inline script parses (a classic one as a classic script would), and is
@@ -231,6 +232,7 @@ const OPTIONS: ts.CompilerOptions = {
   paths: {
     localrec: [join(root, 'src/index.ts')],
     'localrec/adapters': [join(root, 'src/adapters/index.ts')],
+    'localrec/element': [join(root, 'src/client/element.ts')],
   },
 };
 
@@ -259,9 +261,9 @@ function errorsIn(file: string, at?: Sample['at']): string[] {
 }
 
 describe('the code samples of the docs', () => {
-  it('finds the guide\'s samples, and maps `localrec` and `localrec/adapters` to the sources', () => {
+  it('finds the guide\'s samples, and maps `localrec`, `localrec/adapters` and `localrec/element` to the sources', () => {
     expect(samples.filter((s) => s.at?.doc === GUIDE).length).toBeGreaterThanOrEqual(12);
-    for (const [name, target] of [['localrec', 'src/index.ts'], ['localrec/adapters', 'src/adapters/index.ts']] as const) {
+    for (const [name, target] of [['localrec', 'src/index.ts'], ['localrec/adapters', 'src/adapters/index.ts'], ['localrec/element', 'src/client/element.ts']] as const) {
       const found = ts.resolveModuleName(name, join(dir, 'sample-01.ts'), OPTIONS, ts.sys).resolvedModule?.resolvedFileName;
       expect(found).toBe(join(root, target));
     }

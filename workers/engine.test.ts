@@ -162,6 +162,26 @@ describe('Engine', () => {
     expect((await engine.recommend({ k: 1 })).items).toHaveLength(1);
   });
 
+  it('tells the page when the profile changes: a written batch, another tab\'s write, a removed interest, forget()', async () => {
+    const changes: string[] = [];
+    let otherTab: (what: 'wrote' | 'forgot') => void = () => undefined;
+    const tabs = { withLock: <T>(write: () => Promise<T>) => write(), announce: () => undefined, onOtherTab: (l: typeof otherTab) => void (otherTab = l), close: () => undefined };
+    const engine = suite.keep(new Engine({ ...host({ '/catalog.json': testCatalogJson() }), tabs: () => tabs }));
+    await engine.init({ catalog: '/catalog.json', dbName: `manual-${++db}` }, (e) => void (e.type === 'profile' && changes.push('profile')));
+    await engine.recommend({ k: 1 });
+    expect(changes).toEqual([]);
+    await engine.track({ type: 'view', itemId: 'c1', time: T0 });
+    expect(changes).toHaveLength(1);
+    // A duplicate teaches nothing and says nothing.
+    await engine.track({ type: 'view', itemId: 'c1', time: T0 + 100 });
+    expect(changes).toHaveLength(1);
+    otherTab('wrote');
+    expect(changes).toHaveLength(2);
+    await engine.removeInterest('category:Home');
+    await engine.forget();
+    expect(changes).toHaveLength(4);
+  });
+
   it('rejects calls after close()', async () => {
     const { engine } = await start(host({ '/catalog.json': testCatalogJson() }));
     await engine.close();

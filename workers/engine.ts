@@ -10,7 +10,7 @@ import { emptyProfile, fitProfileToDim, PROFILE_SETTINGS, type Profile } from '.
 import { applyUpdate, type StageChange } from '../src/core/profile/update';
 import { candidateIndices } from '../src/core/ranking/candidates';
 import { queryVector } from '../src/core/ranking/query';
-import { rank } from '../src/core/ranking/rank';
+import { rank, withDetails } from '../src/core/ranking/rank';
 import { validateRequest, type RecommendRequest } from '../src/core/ranking/request';
 import { rerank, validateRerank } from '../src/core/ranking/rerank';
 import { parseRules, type Rule, type RuleError } from '../src/core/ranking/rules';
@@ -103,10 +103,17 @@ export class Engine implements EngineApi {
   private readonly sources = new SourceReaders();
   /** The store-wide business rules (`options.rules`), read once. */
   private storeRules: Promise<{ rules: Rule[]; errors: RuleError[] }> | undefined;
+  /** The catalog's own rules, parsed once per catalog. */
+  private readonly catalogRules = new WeakMap<Catalog, { rules: Rule[]; errors: RuleError[] }>();
   private readonly batcher = new Batcher<Pending, TrackResult>((items) => this.writes.run(() => this.write(items)), STORAGE_SETTINGS.batchDelayMs, STORAGE_SETTINGS.batchMaxEvents);
 
   constructor(private readonly host: EngineHost) {
-    this.slot = new StorageSlot(host, () => this.options?.dbName ?? 'localrec');
+    this.slot = new StorageSlot(host, () => this.options?.dbName ?? 'localrec', () => this.changed());
+  }
+
+  /** Tells the page that the profile changed (its `onProfileChange` listeners re-rank). */
+  private changed(): void {
+    this.notify?.({ type: 'profile' });
   }
 
   private now(): number {
@@ -330,7 +337,10 @@ export class Engine implements EngineApi {
       this.remember(toStore, ids);
       this.profileState = draft;
       this.lastEvent = last;
-      if (toStore.length) this.slot.tabs?.announce();
+      if (toStore.length) {
+        this.slot.tabs?.announce();
+        this.changed();
+      }
       for (const s of stages) this.notify?.({ type: 'stage', ...s });
       const durable = this.slot.storage.mode === 'indexeddb';
       return results.map((r): TrackResult => (typeof r === 'number' ? { stored: true, id: ids[r]!, durable } : r));
@@ -384,32 +394,31 @@ export class Engine implements EngineApi {
   private async ranked(request: RecommendRequest, related?: string): Promise<RecommendResult> {
     const { catalog, scorer, sequence, backend } = await this.withCatalog();
     const profile = await this.rankingProfile(catalog);
-    const store = await this.loadStoreRules();
+    const { rules, errors } = await this.rulesFor(catalog, request.rules);
     const t0 = performance.now();
     const now = this.now();
-    const own = parseRules(request.rules);
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now, request.context);
     const similarity = q ? await scorer.score(q, request.candidates ? candidates : undefined) : new Float32Array(candidates.length);
     // The bundle reads the shown item as the session's latest look: what goes with it comes up.
     const session = related ? { ...profile, session: { ...profile.session, events: [...profile.session.events, { type: 'view' as const, itemId: related, time: now }] } } : profile;
-    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules: [...store.rules, ...own.rules] }, candidates, similarity);
-    const ruleErrors = [...store.errors, ...own.errors];
-    return { items, ...this.took(backend, t0, request.placement), ...(ruleErrors.length ? { ruleErrors } : {}) };
+    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules }, candidates, similarity);
+    return { items: request.details ? withDetails(catalog, items) : items, ...this.took(backend, t0, request.placement), ...(errors.length ? { ruleErrors: errors } : {}) };
   }
 
   async rerank(ids: unknown, options?: unknown): Promise<RecommendResult> {
-    const { ids: list, strength, placement } = validateRerank(ids, options);
+    const { ids: list, strength, placement, details, rules: own } = validateRerank(ids, options);
     const { catalog, scorer, sequence, backend } = await this.withCatalog();
     const profile = await this.rankingProfile(catalog);
+    const { rules, errors } = await this.rulesFor(catalog, own);
     const t0 = performance.now();
     const now = this.now();
     const request = { k: Math.max(1, list.length), candidates: list };
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now);
     const similarity = q && candidates.length ? await scorer.score(q, candidates) : new Float32Array(candidates.length);
-    const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile) }, list, strength, candidates, similarity);
-    return { items, ...this.took(backend, t0, placement) };
+    const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile), rules }, list, strength, candidates, similarity);
+    return { items: details ? withDetails(catalog, items) : items, ...this.took(backend, t0, placement), ...(errors.length ? { ruleErrors: errors } : {}) };
   }
 
   private rankingProfile(catalog: Catalog): Promise<Profile> {
@@ -418,6 +427,17 @@ export class Engine implements EngineApi {
 
   private took(backend: BackendReport, t0: number, placement: string | undefined) {
     return { backend: backend.name, tookMs: Math.round((performance.now() - t0) * 100) / 100, ...(placement === undefined ? {} : { placement }) };
+  }
+
+  /**
+   * The rules of one call, in the order they apply: the catalog's own (published with it), the
+   * store-wide option's, then the call's; with an error for each invalid one.
+   */
+  private async rulesFor(catalog: Catalog, own: unknown): Promise<{ rules: Rule[]; errors: RuleError[] }> {
+    let published = this.catalogRules.get(catalog);
+    if (!published) this.catalogRules.set(catalog, (published = parseRules(catalog.rules, 'catalog rules')));
+    const lists = [published, await this.loadStoreRules(), parseRules(own)];
+    return { rules: lists.flatMap((l) => l.rules), errors: lists.flatMap((l) => l.errors) };
   }
 
   /** The store-wide rules: a list, or a URL of a JSON list (or of `{ rules: [...] }`); one that cannot be read is reported with each result. */
@@ -457,6 +477,7 @@ export class Engine implements EngineApi {
       await this.persist([], next);
       this.profileState = next;
       this.slot.tabs?.announce();
+      this.changed();
       return this.snapshot(next, catalog, await this.slot.storage.countEvents().catch(() => 0));
     });
   }
@@ -479,6 +500,7 @@ export class Engine implements EngineApi {
         this.profileState = emptyProfile(this.profileState!.dim, this.now());
         this.lastEvent = undefined;
         this.knownIds.clear();
+        this.changed();
       } else if (input === 'granted' && from === 'pending' && this.slot.storage.mode === 'indexeddb') {
         // What was learned while consent was pending is kept now that it may be.
         await this.persist(memory.map(({ event, eventId }) => (eventId === undefined ? { event } : { event, eventId })), this.profileState!);
@@ -514,6 +536,7 @@ export class Engine implements EngineApi {
       this.lastEvent = undefined;
       this.knownIds.clear();
       this.slot.tabs?.announce('forgot');
+      this.changed();
     });
   }
 

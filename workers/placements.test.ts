@@ -30,6 +30,30 @@ describe('Engine placements and rules', () => {
     expect((await engine.recommend({ k: 1 })).placement).toBeUndefined();
   });
 
+  it('applies the rules the catalog publishes with the option\'s and the call\'s, reporting invalid ones while the catalog loads', async () => {
+    const catalog = { ...testCatalogJson(), rules: [{ type: 'pin', itemId: 'c2', position: 1, label: 'catalog-hero' }, { type: 'exclude', where: { colour: 'red' } }] };
+    const { engine, info } = await suite.start(nodeHost({ '/catalog.json': catalog }), { rules: [{ type: 'exclude', where: { brand: 'Retrospot' } }] });
+    expect(info.items).toBe(8);
+    const out = await engine.recommend({ k: 3, rules: [{ type: 'bury', where: { ids: ['k4'] }, weight: 9 }] });
+    expect(out.items.map((r) => r.id)).toEqual(['c2', 'k1', 'k2']);
+    expect(out.items[0]!.reasons[0]).toMatchObject({ kind: 'rule', rule: 'catalog-hero' });
+    expect(out.ruleErrors!.map((e) => e.field)).toEqual(['catalog rules[1].where.colour']);
+    // rerank() follows them too: the excluded brand goes to the end, the pin to the front.
+    const reranked = await engine.rerank(['k3', 'k1', 'c2'], { strength: 0 });
+    expect(reranked.items.map((r) => r.id)).toEqual(['c2', 'k1', 'k3']);
+    expect(reranked.ruleErrors).toHaveLength(1);
+  });
+
+  it('gives each result its display fields when asked (details: true)', async () => {
+    const { engine } = await suite.start(host());
+    const out = await engine.recommend({ k: 1, details: true });
+    expect(out.items[0]!.item).toEqual({ title: 'Retrospot Lunch Bag Red', price: 1.65, currency: 'GBP', category: ['Fashion', 'Bags & purses'], brand: 'Retrospot' });
+    expect((await engine.recommend({ k: 1 })).items[0]!.item).toBeUndefined();
+    const reranked = await engine.rerank(['k1', 'nope'], { details: true });
+    expect(reranked.items.map((r) => r.item?.title)).toEqual(['Regency Cakestand 3 Tier', undefined]);
+    expect((await rejection(engine.recommend({ details: 'yes' }))).field).toBe('details');
+  });
+
   it('reports store rules that cannot be downloaded and still ranks', async () => {
     const { engine } = await suite.start(host(), { rules: '/missing.json' });
     const out = await engine.recommend({ k: 2 });

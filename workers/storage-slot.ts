@@ -23,7 +23,10 @@ export class StorageSlot {
   /** Set when another tab deleted the shopper's data (`forget()`): what this tab holds must go too. */
   otherTabForgot = false;
 
-  constructor(private readonly host: Pick<EngineHost, 'openStorage' | 'deleteStorage' | 'tabs'>, private readonly name: () => string) {}
+  /** `onOtherTab` is told when another tab wrote or forgot (the page's profile listeners want to know). */
+  constructor(
+    private readonly host: Pick<EngineHost, 'openStorage' | 'deleteStorage' | 'tabs'>, private readonly name: () => string, private readonly onOtherTab?: () => void,
+  ) {}
 
   /** Points at the storage consent allows: disk when granted (memory if disk fails), memory otherwise. */
   async useFor(consent: Consent): Promise<void> {
@@ -46,6 +49,7 @@ export class StorageSlot {
       this.tabs?.onOtherTab((what) => {
         this.otherTabWrote = true;
         if (what === 'forgot') this.otherTabForgot = true;
+        this.onOtherTab?.();
       });
     } catch (e) {
       this.toMemory(`storage unavailable, learning in memory only: ${e instanceof Error ? e.message : String(e)}`);

@@ -283,11 +283,27 @@ describe('createLocalrecWith (page-side facade)', () => {
       [{ status: 'download', url: '/catalog.json' }],
       [{ status: 'ready', version: 'test-1', items: 8 }],
     ]);
-    expect(first.mock.calls).toEqual([[{ from: null, to: 'new', prediction: PREDICTION }]]);
+    expect(first.mock.calls).toEqual([[{ type: 'stage', from: null, to: 'new', prediction: PREDICTION }]]);
     expect(second.mock.calls).toEqual([
-      [{ from: null, to: 'new', prediction: PREDICTION }],
-      [{ from: 'new', to: 'active', prediction: PREDICTION }],
+      [{ type: 'stage', from: null, to: 'new', prediction: PREDICTION }],
+      [{ type: 'stage', from: 'new', to: 'active', prediction: PREDICTION }],
     ]);
+  });
+
+  it('passes profile changes to profile listeners only, until they unsubscribe', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    const onProfile = vi.fn();
+    const onStage = vi.fn();
+    const unsubscribe = rec.onProfileChange(onProfile);
+    rec.onStageChange(onStage);
+    await rec.ready();
+    await engine.emit({ type: 'profile' });
+    await engine.emit({ type: 'stage', from: null, to: 'new', prediction: PREDICTION });
+    unsubscribe();
+    await engine.emit({ type: 'profile' });
+    expect(onProfile.mock.calls).toEqual([[{ type: 'profile' }]]);
+    expect(onStage).toHaveBeenCalledTimes(1);
   });
 
   it('after destroy() closes the engine once, releases it, stops the worker and rejects every call with destroyed', async () => {

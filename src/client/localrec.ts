@@ -4,7 +4,7 @@ import type { Sources } from './sources';
 import { supervise } from './supervisor';
 import {
   installErrorTransfer, type Consent, type Diagnostics, type EngineApi, type ExportedData, type EngineEvent, type EngineOptions, type Prediction,
-  type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type RelatedOptions, type RerankOptions, type StageChange,
+  type ProfileChange, type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type RelatedOptions, type RerankOptions, type StageChange,
   type TrackEvent, type TrackResult,
 } from '../protocol';
 
@@ -76,6 +76,16 @@ export interface Localrec {
   predict(): Promise<Prediction>;
   /** Calls `listener` whenever the lifecycle stage changes; returns a function that unsubscribes. */
   onStageChange(listener: (change: StageChange) => void): () => void;
+  /**
+   * Calls `listener` whenever what the ranking knows about the shopper changes: events learned in
+   * this tab (tracked or read from a source), a write by another tab of the store, a removed
+   * interest, `forget()`. Returns a function that unsubscribes. Changes come one per written
+   * batch; a strip that re-ranks on each should debounce.
+   *
+   * @example
+   * const stop = rec.onProfileChange(() => void refreshStrip());
+   */
+  onProfileChange(listener: (change: ProfileChange) => void): () => void;
   /** Removes an interest listed in `profile()` ("category:Home > Candles", "brand:Regency"); ranking then respects it. */
   removeInterest(interest: string): Promise<ProfileSnapshot>;
   /** Wipes everything stored on this device: events, profile, caches, the database and its key. */
@@ -127,11 +137,14 @@ export type SourcesLoader = () => Promise<typeof import('./sources')>;
 export function createLocalrecWith(defaultWorker: () => Worker, options: LocalrecOptions, loadSources?: SourcesLoader): Localrec {
   installErrorTransfer(transferHandlers);
   const { onProgress, createWorker, sources, ...engineOptions } = options;
-  const stageListeners = new Set<(change: StageChange) => void>();
-  const notify = proxy((e: EngineEvent) => {
-    if (e.type === 'progress') onProgress?.(e.progress);
-    else for (const listener of stageListeners) listener({ from: e.from, to: e.to, prediction: e.prediction });
-  });
+  // Stage and profile listeners, each called with the engine's event of its type.
+  const listeners = new Set<(e: EngineEvent) => void>();
+  const notify = proxy((e: EngineEvent) => (e.type === 'progress' ? onProgress?.(e.progress) : listeners.forEach((listener) => listener(e))));
+  const listen = (type: EngineEvent['type']) => (listener: (e: never) => void) => {
+    const filtered = (e: EngineEvent) => e.type === type && listener(e as never);
+    listeners.add(filtered);
+    return () => listeners.delete(filtered);
+  };
   const engine = supervise(createWorker ?? defaultWorker, (e) => e.init(engineOptions, notify));
   const stopFlushing = flushWhenLeaving(engine.flush);
   let destroyed = false;
@@ -179,10 +192,8 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
       const stamped = typeof copy === 'object' && copy !== null && (copy as { time?: unknown }).time === undefined ? { ...copy, time: Date.now() } : copy;
       return engine.track({ event: stamped, meta: { eventId: newEventId() } });
     },
-    onStageChange(listener) {
-      stageListeners.add(listener);
-      return () => stageListeners.delete(listener);
-    },
+    onStageChange: listen('stage'),
+    onProfileChange: listen('profile'),
     async setConsent(consent) {
       const out = await call((e) => e.setConsent(consent));
       // A restarted worker starts with the shopper's latest choice.
@@ -192,7 +203,7 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
     async destroy() {
       if (destroyed) return;
       destroyed = true;
-      stageListeners.clear();
+      listeners.clear();
       stopFlushing();
       void stopSources?.then((stop) => stop?.());
       await engine.close();

@@ -36,6 +36,29 @@ describe('parseCatalog', () => {
     expect(fieldOf(json)).toBe('items[1].embedding');
   });
 
+  it('keeps custom attributes and names the item and attribute of a bad one', () => {
+    const json = testCatalogJson();
+    json.items[0]!.attributes = { material: 'glass', weightKg: 0.4, giftWrap: true };
+    expect(parseCatalog(json).items[0]!.attributes).toEqual({ material: 'glass', weightKg: 0.4, giftWrap: true });
+    const bad = (attributes: unknown) => {
+      const j = testCatalogJson();
+      (j.items[3] as unknown as Record<string, unknown>).attributes = attributes;
+      return fieldOf(j);
+    };
+    expect(bad({ material: { name: 'wool' } })).toBe('items[3].attributes.material');
+    expect(bad({ size: Number.NaN })).toBe('items[3].attributes.size');
+    expect(bad({ tags: ['a'] })).toBe('items[3].attributes.tags');
+    expect(bad(['wool'])).toBe('items[3].attributes');
+    expect(bad(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`a${i}`, i])))).toBe('items[3].attributes');
+  });
+
+  it('carries the published rules as they are: checked when ranking, so a bad one never refuses the catalog', () => {
+    const rules = [{ type: 'pin', itemId: 'c1', position: 1 }, { type: 'teleport' }];
+    expect(parseCatalog({ ...testCatalogJson(), rules }).rules).toEqual(rules);
+    expect(parseCatalog({ ...testCatalogJson(), rules: 'nonsense' }).rules).toBe('nonsense');
+    expect(parseCatalog(testCatalogJson()).rules).toBeUndefined();
+  });
+
   it('rejects bad catalogs naming the field', () => {
     expect(fieldOf('nope')).toBe('catalog');
     expect(fieldOf({ ...testCatalogJson(), format: 'other' })).toBe('format');

@@ -1,5 +1,9 @@
 import { LocalrecError } from './errors';
 import { DEFAULT_DIM, hashEmbedding, normalize } from './hash-embedding';
+import type { RuleInput } from './ranking/rules';
+
+/** A custom attribute's value: rules can match it (`where: { attributes: { material: 'wool' } }`). */
+export type AttributeValue = string | number | boolean;
 
 /** One product as the store's server publishes it (catalog format version 1). */
 export interface CatalogItem {
@@ -17,6 +21,20 @@ export interface CatalogItem {
   /** Optional display fields the SDK passes through untouched. */
   image?: string;
   url?: string;
+  /** The store's own fields (material, size, season, margin band…), for business rules to match. */
+  attributes?: Record<string, AttributeValue>;
+}
+
+/** What a strip shows of an item: each result carries it when the call asks for `details: true`. */
+export interface ItemDetails {
+  title: string;
+  price: number;
+  /** The catalog's currency (ISO 4217), for formatting `price`. */
+  currency: string;
+  category: string[];
+  brand?: string;
+  image?: string;
+  url?: string;
 }
 
 export interface CatalogJson {
@@ -28,6 +46,12 @@ export interface CatalogJson {
   /** Source and licence notes. */
   attribution?: string;
   items: CatalogItem[];
+  /**
+   * Store-wide business rules published with the catalog (src/core/ranking/rules.ts), applied
+   * with those of `createLocalrec({ rules })`. An invalid one is reported in each result's
+   * `ruleErrors` and the others apply; the catalog loads either way.
+   */
+  rules?: RuleInput[];
 }
 
 /** A validated catalog with its embedding matrix, ready to rank. */
@@ -43,9 +67,14 @@ export interface Catalog {
   index: Map<string, number>;
   /** How many rows were computed on the device (items without an embedding). */
   hashedItems: number;
+  /** The catalog's `rules` as published, checked when ranking (parseRules), so a bad one never refuses the catalog. */
+  rules?: unknown;
 }
 
 const MAX_ITEMS = 500_000;
+/** At most this many custom attributes per item, names and string values at most this long. */
+const MAX_ATTRIBUTES = 64;
+const MAX_ATTRIBUTE_LENGTH = 200;
 
 function bad(field: string, what: string): never {
   throw new LocalrecError('invalid_catalog', `Catalog field \`${field}\` ${what}.`, field);
@@ -88,6 +117,7 @@ function validateItem(raw: unknown, i: number, dim: { value: number | undefined 
     const v = str(raw[key], f(key), true);
     if (v !== undefined) item[key] = v;
   }
+  if (raw.attributes !== undefined) item.attributes = validateAttributes(raw.attributes, f('attributes'));
   if (raw.embedding !== undefined) {
     const e = raw.embedding;
     // Array.from reads holes as undefined, where `every` would skip them; fround because the
@@ -100,6 +130,18 @@ function validateItem(raw: unknown, i: number, dim: { value: number | undefined 
     item.embedding = e as number[];
   }
   return item;
+}
+
+function validateAttributes(raw: unknown, field: string): Record<string, AttributeValue> {
+  if (!isRecord(raw)) bad(field, 'must be an object of names and values, such as { "material": "wool" }');
+  const entries = Object.entries(raw);
+  if (entries.length > MAX_ATTRIBUTES) bad(field, `must have at most ${MAX_ATTRIBUTES} attributes`);
+  for (const [name, v] of entries) {
+    if (name === '' || name.length > MAX_ATTRIBUTE_LENGTH) bad(field, `has a name that is empty or longer than ${MAX_ATTRIBUTE_LENGTH} characters`);
+    const ok = typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= MAX_ATTRIBUTE_LENGTH);
+    if (!ok) bad(`${field}.${name}`, `must be a string of at most ${MAX_ATTRIBUTE_LENGTH} characters, a finite number or true/false`);
+  }
+  return { ...raw } as Record<string, AttributeValue>;
 }
 
 /**
@@ -121,7 +163,9 @@ export function parseCatalog(json: unknown): Catalog {
     if (index.has(item.id)) bad(`items[${i}].id`, `repeats id "${item.id}"`);
     index.set(item.id, i);
   });
-  return buildCatalog(version, currency, items, index, dimSeen.value ?? DEFAULT_DIM);
+  const catalog = buildCatalog(version, currency, items, index, dimSeen.value ?? DEFAULT_DIM);
+  if (json.rules !== undefined) catalog.rules = json.rules;
+  return catalog;
 }
 
 function buildCatalog(version: string, currency: string, items: CatalogItem[], index: Map<string, number>, dim: number): Catalog {
@@ -148,6 +192,12 @@ export function itemVector(catalog: Catalog, i: number): Float32Array {
 /** "Home > Candles": the display form of a category path, also the affinity key. */
 export function categoryKey(path: readonly string[], depth = path.length): string {
   return path.slice(0, depth).join(' > ');
+}
+
+/** The display fields of item `i` (see {@link ItemDetails}). */
+export function itemDetails(catalog: Catalog, i: number): ItemDetails {
+  const { title, price, category, brand, image, url } = catalog.items[i]!;
+  return { title, price, currency: catalog.currency, category, ...(brand ? { brand } : {}), ...(image ? { image } : {}), ...(url ? { url } : {}) };
 }
 
 /** An item's title, or its id when the catalog does not have it (an item since removed, say). */

@@ -31,6 +31,7 @@ function fakeEngine() {
       profile: () => answer('profile', { tracked: [...tracked] }) as never,
       predict: () => answer('predict', {}) as never,
       onStageChange: () => () => undefined,
+      onProfileChange: () => () => undefined,
       removeInterest: () => answer('removeInterest', {}) as never,
       forget: () => answer('forget', undefined),
       setConsent: () => answer('setConsent', {}) as never,

@@ -14,6 +14,10 @@
  * `not_ready`; a second `init`, or a method Localrec does not have, with `invalid_argument`.
  * Like the stub's, every promise returned has a handler attached, so an ignored failure is not an
  * unhandled rejection in the store's page.
+ *
+ * When the page has a `<localrec-recommendations>` tag (once the document is parsed), `init`
+ * loads the element (localrec-element.js, beside this file) and defines it with the instance it
+ * started: the script-tag SDK itself has no room for it.
  */
 import type { Localrec, LocalrecOptions } from '../client/localrec';
 import type { LocalrecError } from '../core/errors';
@@ -31,6 +35,24 @@ export interface LocalrecCommand {
 }
 
 const ignore = () => undefined;
+
+/** The tag of src/client/element.ts (not imported: this file must not carry the element). */
+const ELEMENT_TAG = 'localrec-recommendations';
+
+/** Loads and defines `<localrec-recommendations>` for `rec` if the page uses it, now or once the document is parsed. */
+function defineElementIfUsed(rec: Localrec): void {
+  if (typeof document === 'undefined') return;
+  const load = () => {
+    if (!document.querySelector(ELEMENT_TAG)) return false;
+    import(/* @vite-ignore */ new URL(/* @vite-ignore */ 'localrec-element.js', import.meta.url).href).then(
+      (m: typeof import('../client/element')) => m.defineRecommendationsElement(rec),
+      // Without the file the tags keep their fallback content, as on a page without localrec.
+      ignore,
+    );
+    return true;
+  };
+  if (!load() && document.readyState === 'loading') document.addEventListener('DOMContentLoaded', load, { once: true });
+}
 
 /**
  * Builds the command function around `create` (createLocalrec). `previous` is what
@@ -56,6 +78,7 @@ export function startCommands(
     try {
       if (method === 'init' && !rec) {
         rec = create({ ...data, ...(args[0] as object) } as unknown as LocalrecOptions);
+        defineElementIfUsed(rec);
         resolve(rec.ready());
       } else if (rec && Object.hasOwn(rec, method)) {
         resolve((rec[method as keyof Localrec] as (...a: unknown[]) => unknown)(...args));

@@ -33,6 +33,16 @@ describe('rank', () => {
     expect(out[0]!.reasons[0]!.kind).toBe('popular');
   });
 
+  it('shows a new shopper who lands on a category that category\'s best sellers first', () => {
+    // Cold start per landing category: nothing personal yet, only the page's category and the prior.
+    const kitchen = recommend(emptyProfile(64, T0), { k: 4, context: { category: 'Home > Kitchen & dining' } });
+    expect(kitchen.map((r) => r.id)).toEqual(['k1', 'k2', 'k3', 'k4']);
+    expect(kitchen[0]!.reasons[0]).toMatchObject({ kind: 'category', category: 'Home > Kitchen & dining' });
+    // A broader landing page: all of Home, best sellers first (c4 is out of stock), then the rest.
+    const home = recommend(emptyProfile(64, T0), { k: 6, context: { category: 'Home' } }).map((r) => r.id);
+    expect(home).toEqual(['k1', 'k2', 'c1', 'c2', 'c3', 'k3']);
+  });
+
   it('moves the browsed category to the top and says why', () => {
     const out = recommend(browse(['c1', 'c2']), { k: 3 });
     expect(out[0]!.id).toBe('c3'); // the one candle not yet seen (c4 is out of stock)

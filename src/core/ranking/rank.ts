@@ -1,3 +1,4 @@
+import { itemDetails, type Catalog, type ItemDetails } from '../catalog';
 import { blend, contributionsAt } from './blend';
 import type { RankContext, Reason } from './context';
 import { applyFilters } from './filters';
@@ -14,6 +15,16 @@ export interface Recommendation {
   id: string;
   score: number;
   reasons: Reason[];
+  /** What a strip shows of the item, when the call asked for `details: true` (absent for an id the catalog lacks). */
+  item?: ItemDetails;
+}
+
+/** Adds each catalog item's display fields to its result (`details: true`). */
+export function withDetails(catalog: Catalog, items: Recommendation[]): Recommendation[] {
+  return items.map((r) => {
+    const i = catalog.index.get(r.id);
+    return i === undefined ? r : { ...r, item: itemDetails(catalog, i) };
+  });
 }
 
 /**

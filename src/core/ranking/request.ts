@@ -23,6 +23,8 @@ export interface RecommendRequest {
   maxPerBrand?: number;
   /** Share of the k slots (0..1) kept for items outside the shopper's top interests, reason `explore`; default 0. */
   explore?: number;
+  /** Put each item's display fields (title, price, image, url, …) on its result as `item`; default false. */
+  details?: boolean;
 }
 
 /** Checks a request from the page; throws `LocalrecError('invalid_argument')` naming the field. */
@@ -52,6 +54,10 @@ export function validateRequest(input: unknown): RecommendRequest {
   if (r.placement !== undefined) {
     if (typeof r.placement !== 'string' || r.placement.length > 200) bad('placement', 'must be a name of at most 200 characters');
     out.placement = r.placement as string;
+  }
+  if (r.details !== undefined) {
+    if (typeof r.details !== 'boolean') bad('details', 'must be true or false');
+    out.details = r.details as boolean;
   }
   for (const f of ['diversity', 'explore'] as const) {
     const v = r[f];

@@ -8,14 +8,17 @@ import { T0, testCatalogJson } from '../testing/fixtures';
 import { candidateIndices } from './candidates';
 import { queryVector, similarities } from './query';
 import { rerank, validateRerank } from './rerank';
+import { parseRules } from './rules';
 
 const catalog = parseCatalog(testCatalogJson());
 const NOW = T0 + 1000;
 
-function run(ids: string[], strength: number, p: Profile = emptyProfile(64, T0)) {
+function run(ids: string[], strength: number, p: Profile = emptyProfile(64, T0), ruleList: unknown[] = []) {
+  const { rules, errors } = parseRules(ruleList);
+  expect(errors).toEqual([]);
   const candidates = candidateIndices(catalog, { k: 1, candidates: ids });
   const similarity = similarities(catalog, candidates, queryVector(p, catalog, NOW));
-  return rerank({ catalog, profile: p, request: { k: ids.length }, now: NOW, sequence: undefined }, ids, strength, candidates, similarity);
+  return rerank({ catalog, profile: p, request: { k: ids.length }, now: NOW, sequence: undefined, rules }, ids, strength, candidates, similarity);
 }
 
 function browsed(): Profile {
@@ -56,13 +59,47 @@ describe('rerank', () => {
   });
 });
 
+describe('rerank with business rules', () => {
+  const ids = (out: { id: string }[]) => out.map((r) => r.id);
+
+  it('moves what a filter or exclude rule drops to the end, in the store\'s order, with the rule as reason', () => {
+    const out = run(STORE, 0, browsed(), [{ type: 'exclude', where: { category: 'Home > Kitchen & dining' }, label: 'no-kitchen' }, { type: 'filter', where: { category: 'Home' } }]);
+    // k1 and k2 (kitchen) and k3 (not Home) go to the end in the store's order; unknown ids keep their places.
+    expect(ids(out)).toEqual(['c3', 'gone-1', 'c1', 'c4', 'k1', 'gone-2', 'k3', 'k2']);
+    expect(out.find((r) => r.id === 'k1')!.reasons[0]).toMatchObject({ kind: 'rule', rule: 'no-kitchen', text: 'Moved to the end by the store (no-kitchen)' });
+    expect(out.find((r) => r.id === 'k3')!.reasons[0]).toMatchObject({ kind: 'rule', rule: 'rules[1]' });
+    // An out-of-stock item stays where the store put it unless a rule says otherwise.
+    expect(ids(run(['c4', 'c1'], 0))).toEqual(['c4', 'c1']);
+    expect(ids(run(['c4', 'c1'], 0, undefined, [{ type: 'exclude', outOfStock: true }]))).toEqual(['c1', 'c4']);
+  });
+
+  it('boosts and buries by weight on the 0..1 score, pins among the catalog\'s places, filters before pins', () => {
+    expect(ids(run(STORE, 0, undefined, [{ type: 'boost', where: { ids: ['c4'] }, weight: 1.1 }]))[0]).toBe('c4');
+    expect(ids(run(STORE, 0, undefined, [{ type: 'bury', where: { ids: ['k1'] }, weight: 1.1 }])).at(-1)).toBe('k1');
+    const pinned = run(STORE, 0, undefined, [{ type: 'pin', itemId: 'c4', position: 1, label: 'hero' }]);
+    expect(ids(pinned)).toEqual(['c4', 'gone-1', 'k1', 'k3', 'c3', 'gone-2', 'k2', 'c1']);
+    expect(pinned[0]!.reasons[0]).toMatchObject({ kind: 'rule', rule: 'hero' });
+    // A pinned item a rule sends to the end stays at the end.
+    expect(ids(run(STORE, 0, undefined, [{ type: 'pin', itemId: 'c4', position: 1 }, { type: 'exclude', outOfStock: true }]))).toEqual(['k1', 'gone-1', 'k3', 'c3', 'k2', 'gone-2', 'c1', 'c4']);
+  });
+
+  it('is still a permutation under every rule at once, at every strength', () => {
+    const rules = [
+      { type: 'exclude', where: { brand: 'Regency' } }, { type: 'boost', where: { category: 'Home' }, weight: 0.3 },
+      { type: 'bury', where: { ids: ['c1'] }, weight: 2 }, { type: 'pin', itemId: 'k3', position: 2 }, { type: 'pin', itemId: 'k1', position: 1 },
+    ];
+    for (const strength of [0, 0.3, 1]) expect(ids(run(STORE, strength, browsed(), rules)).sort()).toEqual([...STORE].sort());
+  });
+});
+
 describe('validateRerank', () => {
   it('defaults strength and rejects bad fields, more than 1,000 ids included', () => {
-    expect(validateRerank(['a'])).toEqual({ ids: ['a'], strength: 0.5 });
-    expect(validateRerank(['a'], { strength: 1, placement: 'search' })).toEqual({ ids: ['a'], strength: 1, placement: 'search' });
+    expect(validateRerank(['a'])).toEqual({ ids: ['a'], strength: 0.5, details: false });
+    expect(validateRerank(['a'], { strength: 1, placement: 'search', details: true, rules: [] })).toEqual({ ids: ['a'], strength: 1, placement: 'search', details: true, rules: [] });
     const cases: [unknown, unknown, string][] = [
       ['a', {}, 'ids'], [[1], {}, 'ids'], [Array.from({ length: 1001 }, (_, i) => `${i}`), {}, 'ids'],
       [['a'], { strength: 2 }, 'strength'], [['a'], { strength: Number.NaN }, 'strength'], [['a'], { placement: 3 }, 'placement'], [['a'], null, 'options'],
+      [['a'], { details: 'yes' }, 'details'], [['a'], { rules: { type: 'pin' } }, 'rules'],
     ];
     for (const [ids, options, field] of cases) {
       try {

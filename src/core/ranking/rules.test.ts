@@ -89,6 +89,46 @@ describe('matches', () => {
   });
 });
 
+describe('custom attributes', () => {
+  const withAttributes = parseCatalog({
+    ...testCatalogJson(),
+    items: testCatalogJson().items.map((i, n) => ({ ...i, attributes: { material: n % 2 ? 'glass' : 'zinc', weightKg: n / 10, giftWrap: n < 4 } })),
+  });
+  const at = (id: string) => withAttributes.items[withAttributes.index.get(id)!]!;
+
+  it('matches a value, one of several values, and a number range; an item without the attribute never matches', () => {
+    expect(matches({ attributes: { material: 'glass' } }, at('c2'))).toBe(true);
+    expect(matches({ attributes: { material: 'glass' } }, at('c1'))).toBe(false);
+    expect(matches({ attributes: { material: ['zinc', 'wool'], giftWrap: true } }, at('c1'))).toBe(true);
+    expect(matches({ attributes: { weightKg: { min: 0.2, max: 0.5 } } }, at('c3'))).toBe(true);
+    expect(matches({ attributes: { weightKg: { max: 0.1 } } }, at('c3'))).toBe(false);
+    expect(matches({ attributes: { material: { min: 1 } } }, at('c1'))).toBe(false);
+    expect(matches({ attributes: { material: 'zinc' } }, item('c1'))).toBe(false);
+  });
+
+  it('drives filters, boosts and exclusions like the catalog\'s own fields', () => {
+    const { rules } = parseRules([{ type: 'filter', where: { attributes: { giftWrap: true } } }, { type: 'boost', where: { attributes: { material: 'glass' } }, weight: 5 }]);
+    const candidates = candidateIndices(withAttributes, { k: 8 });
+    const out = rank({ catalog: withAttributes, profile: emptyProfile(64, T0), request: { k: 8 }, now: NOW, sequence: undefined, rules }, candidates, new Float32Array(candidates.length));
+    // c1..c4 carry giftWrap (c4 is out of stock); glass (c2) is promoted over zinc.
+    expect(out.map((r) => r.id)).toEqual(['c2', 'c1', 'c3']);
+  });
+
+  it('names the attribute of an invalid match', () => {
+    const { errors } = parseRules([
+      { type: 'filter', where: { attributes: 'wool' } },
+      { type: 'filter', where: { attributes: { material: [] } } },
+      { type: 'boost', where: { attributes: { weightKg: { min: 'light' } } }, weight: 1 },
+      { type: 'boost', where: { attributes: { weightKg: { above: 1 } } }, weight: 1 },
+      { type: 'filter', where: { material: 'wool' } },
+    ]);
+    expect(errors.map((e) => e.field)).toEqual([
+      'rules[0].where.attributes', 'rules[1].where.attributes.material', 'rules[2].where.attributes.weightKg.min', 'rules[3].where.attributes.weightKg.above', 'rules[4].where.material',
+    ]);
+    expect(errors[4]!.message).toMatch(/attributes: \{ material/);
+  });
+});
+
 describe('rules in rank()', () => {
   it('filter keeps only the matching items, before scoring', () => {
     expect(ids({ k: 8 }, [{ type: 'filter', where: { category: 'Home' } }])).toEqual(['k1', 'k2', 'c1', 'c2', 'c3']);

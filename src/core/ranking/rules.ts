@@ -1,10 +1,11 @@
-import { categoryKey, type Catalog, type CatalogItem } from '../catalog';
+import { categoryKey, type AttributeValue, type Catalog, type CatalogItem } from '../catalog';
 import type { Profile } from '../profile/state';
 import type { Reason } from './context';
 
 /**
- * Business rules: declarative, from the store's server (store-wide, `createLocalrec({ rules })`)
- * and per call (`recommend({ rules })`, `related(id, { rules })`). They apply in this order:
+ * Business rules: declarative, from the store's server (the catalog's `rules`, and store-wide
+ * `createLocalrec({ rules })`) and per call (`recommend({ rules })`, `related(id, { rules })`,
+ * `rerank(ids, { rules })`; rerank.ts says how they keep its list whole). They apply in this order:
  *
  * 1. `filter` and `exclude` run with the built-in filters, before anything is scored: an item a
  *    filter drops is never shown, not even when a `pin` names it;
@@ -15,7 +16,10 @@ import type { Reason } from './context';
  * reported as a {@link RuleError} naming the rule and its field; the other rules still apply.
  */
 
-/** Which items a rule is about; every field given must hold (fields of catalog format 1 only). */
+/** How a rule matches one custom attribute: this value, one of these values, or (numbers) a range. */
+export type AttributeMatch = AttributeValue | AttributeValue[] | { min?: number; max?: number };
+
+/** Which items a rule is about; every field given must hold. */
 export interface RuleMatch {
   /** One of these item ids. */
   ids?: string[];
@@ -27,6 +31,8 @@ export interface RuleMatch {
   price?: { min?: number; max?: number };
   /** In stock (true) or not (false). */
   available?: boolean;
+  /** The catalog's custom `attributes`, each as {@link AttributeMatch}: `{ material: 'wool', size: ['S', 'M'], weight: { max: 2 } }`. */
+  attributes?: Record<string, AttributeMatch>;
 }
 
 interface RuleBase {
@@ -75,7 +81,7 @@ export interface RuleError {
 }
 
 const TYPES = ['filter', 'exclude', 'boost', 'bury', 'pin'];
-const MATCH_KEYS = ['ids', 'category', 'brand', 'price', 'available'];
+const MATCH_KEYS = ['ids', 'category', 'brand', 'price', 'available', 'attributes'];
 const MAX_WEIGHT = 10;
 
 class Invalid extends Error {
@@ -98,7 +104,7 @@ function checkMatch(m: unknown, field: string): void {
   if (!isRecord(m)) throw new Invalid(field, 'must be an object such as { category: "Home" }');
   for (const key of Object.keys(m)) {
     if (!MATCH_KEYS.includes(key)) {
-      throw new Invalid(`${field}.${key}`, `is not a catalog field rules can match (${MATCH_KEYS.join(', ')}); custom attributes are not kept by the catalog`);
+      throw new Invalid(`${field}.${key}`, `is not a catalog field rules can match (${MATCH_KEYS.join(', ')}); custom attributes go under \`attributes\`, as in { attributes: { ${key}: … } }`);
     }
   }
   if (m.ids !== undefined && !strings(m.ids)) throw new Invalid(`${field}.ids`, 'must be a non-empty array of item ids');
@@ -106,12 +112,24 @@ function checkMatch(m: unknown, field: string): void {
     if (m[key] !== undefined && !(typeof m[key] === 'string' && m[key] !== '') && !strings(m[key])) throw new Invalid(`${field}.${key}`, 'must be a name or an array of names');
   }
   if (m.available !== undefined && typeof m.available !== 'boolean') throw new Invalid(`${field}.available`, 'must be true or false');
-  if (m.price !== undefined) {
-    const p = m.price;
-    if (!isRecord(p)) throw new Invalid(`${field}.price`, 'must be { min?, max? }');
-    for (const k of ['min', 'max'] as const) {
-      if (p[k] !== undefined && (typeof p[k] !== 'number' || !Number.isFinite(p[k]))) throw new Invalid(`${field}.price.${k}`, 'must be a finite number');
+  if (m.price !== undefined) checkRange(m.price, `${field}.price`);
+  if (m.attributes !== undefined) {
+    if (!isRecord(m.attributes)) throw new Invalid(`${field}.attributes`, 'must be an object such as { material: "wool" }');
+    for (const [name, want] of Object.entries(m.attributes)) {
+      const f = `${field}.attributes.${name}`;
+      if (isRecord(want)) checkRange(want, f);
+      else if (Array.isArray(want) ? want.length === 0 || !want.every(isValue) : !isValue(want)) throw new Invalid(f, 'must be a value (text, number, true/false), a non-empty array of values, or { min?, max? }');
     }
+  }
+}
+
+const isValue = (v: unknown) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+function checkRange(r: unknown, field: string): void {
+  if (!isRecord(r)) throw new Invalid(field, 'must be { min?, max? }');
+  for (const key of Object.keys(r)) if (key !== 'min' && key !== 'max') throw new Invalid(`${field}.${key}`, 'is not min or max');
+  for (const k of ['min', 'max'] as const) {
+    if (r[k] !== undefined && (typeof r[k] !== 'number' || !Number.isFinite(r[k]))) throw new Invalid(`${field}.${k}`, 'must be a finite number');
   }
 }
 
@@ -182,46 +200,61 @@ export function matches(m: RuleMatch, item: CatalogItem): boolean {
   if (m.ids && !m.ids.includes(item.id)) return false;
   if (m.available !== undefined && item.available !== m.available) return false;
   if (m.brand !== undefined && (item.brand === undefined || !asList(m.brand).includes(item.brand))) return false;
-  if (m.price?.min !== undefined && item.price < m.price.min) return false;
-  if (m.price?.max !== undefined && item.price > m.price.max) return false;
+  if (m.price && !inRange(item.price, m.price)) return false;
   if (m.category !== undefined) {
     const prefix = Array.isArray(m.category) ? m.category : m.category.split(' > ');
     if (categoryKey(item.category, prefix.length) !== categoryKey(prefix)) return false;
   }
+  if (m.attributes) {
+    for (const [name, want] of Object.entries(m.attributes)) {
+      const have = item.attributes?.[name];
+      if (have === undefined) return false;
+      if (Array.isArray(want) ? !want.includes(have) : typeof want === 'object' ? typeof have !== 'number' || !inRange(have, want) : have !== want) return false;
+    }
+  }
   return true;
 }
 
+const inRange = (v: number, r: { min?: number; max?: number }) => (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max);
+
 /** What the rules read besides the item. */
 export interface RuleScope { catalog: Catalog; profile: Profile; now: number; currentItem?: string | undefined }
+
+/** Each filter and exclude rule in force, with its test: false for an item it drops. */
+export function ruleTests(rules: readonly Rule[], scope: RuleScope): [Rule, (item: CatalogItem) => boolean][] {
+  const active = rules.filter((r) => (r.type === 'filter' || r.type === 'exclude') && activeAt(r, scope.now)) as (Rule & (FilterRule | ExcludeRule))[];
+  const { profile, now } = scope;
+  return active.map((r) => {
+    if (r.type === 'filter') return [r, (item: CatalogItem) => matches(r.where, item)];
+    const bought = new Set<string>();
+    if (r.boughtWithinDays !== undefined) {
+      for (const p of profile.purchases) if (now - p.time < r.boughtWithinDays * 86_400_000) p.itemIds.forEach((id) => bought.add(id));
+    }
+    return [r, (item: CatalogItem) => !(
+      (r.where !== undefined && matches(r.where, item)) || bought.has(item.id) || (r.inCart && profile.cart[item.id] !== undefined)
+      || (r.outOfStock && !item.available) || (r.currentItem && item.id === scope.currentItem)
+    )];
+  });
+}
 
 /**
  * The filter and exclude rules as one test: false for an item they drop. Undefined when no such
  * rule is in force (the common case costs nothing).
  */
 export function ruleFilter(rules: readonly Rule[], scope: RuleScope): ((i: number) => boolean) | undefined {
-  const active = rules.filter((r) => (r.type === 'filter' || r.type === 'exclude') && activeAt(r, scope.now)) as (Rule & (FilterRule | ExcludeRule))[];
-  if (active.length === 0) return undefined;
-  const { catalog, profile, now } = scope;
-  const tests = active.map((r) => {
-    if (r.type === 'filter') return (item: CatalogItem) => matches(r.where, item);
-    const bought = new Set<string>();
-    if (r.boughtWithinDays !== undefined) {
-      for (const p of profile.purchases) if (now - p.time < r.boughtWithinDays * 86_400_000) p.itemIds.forEach((id) => bought.add(id));
-    }
-    return (item: CatalogItem) => !(
-      (r.where !== undefined && matches(r.where, item)) || bought.has(item.id) || (r.inCart && profile.cart[item.id] !== undefined)
-      || (r.outOfStock && !item.available) || (r.currentItem && item.id === scope.currentItem)
-    );
-  });
+  const tests = ruleTests(rules, scope);
+  if (tests.length === 0) return undefined;
   return (i) => {
-    const item = catalog.items[i]!;
-    return tests.every((t) => t(item));
+    const item = scope.catalog.items[i]!;
+    return tests.every(([, t]) => t(item));
   };
 }
 
-/** One boost or bury that moved an item: the reason it gives. */
+/** One rule that moved an item: the reason it gives (a filter or exclusion moves an item only in `rerank()`, to the end). */
 export function ruleReason(rule: Rule, weight: number): Reason {
-  const text = rule.type === 'pin' ? `Placed here by the store (${rule.label})` : `${rule.type === 'boost' ? 'Promoted' : 'Moved down'} by the store (${rule.label})`;
+  const text = rule.type === 'pin' ? `Placed here by the store (${rule.label})`
+    : rule.type === 'filter' || rule.type === 'exclude' ? `Moved to the end by the store (${rule.label})`
+    : `${rule.type === 'boost' ? 'Promoted' : 'Moved down'} by the store (${rule.label})`;
   return { kind: 'rule', text, weight, rule: rule.label };
 }
 
