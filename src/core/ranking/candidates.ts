@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog';
+import { catalogColumns } from './columns';
 import type { RecommendRequest } from './request';
 
 /**
@@ -6,7 +7,7 @@ import type { RecommendRequest } from './request';
  * (ids the catalog lacks skipped) or the whole catalog.
  */
 export function candidateIndices(catalog: Catalog, req: RecommendRequest): Int32Array {
-  if (!req.candidates) return Int32Array.from(catalog.items.keys());
+  if (!req.candidates) return catalogColumns(catalog).all.slice();
   const out: number[] = [];
   for (const id of req.candidates) {
     const i = catalog.index.get(id);

@@ -1,4 +1,5 @@
 import { suppressionTest } from '../profile/interests';
+import { catalogColumns } from './columns';
 import type { Pool, RankContext } from './context';
 import { ruleFilter } from './rules';
 
@@ -25,13 +26,13 @@ export function applyFilters(ctx: RankContext, candidates: Int32Array, similarit
   const suppressed = suppressionTest(p);
   const keep = ruleFilter(ctx.rules ?? [], { catalog, profile: p, now, currentItem: req.context?.itemId });
 
+  const { available } = catalogColumns(catalog);
   const items = new Int32Array(candidates.length);
   const sim = new Float32Array(candidates.length);
   let n = 0;
   for (let c = 0; c < candidates.length; c++) {
     const i = candidates[c]!;
-    const item = catalog.items[i]!;
-    if (!item.available || blocked[i] || suppressed?.(item) || (keep && !keep(i))) continue;
+    if (!available[i] || blocked[i] || suppressed?.(catalog.items[i]!) || (keep && !keep(i))) continue;
     items[n] = i;
     sim[n++] = similarity[c]!;
   }

@@ -12,11 +12,12 @@ export const SEEN_DAMPING = 0.5;
  */
 export function dampSeen({ catalog, profile, seenDamping = SEEN_DAMPING }: RankContext, pool: Pool, scores: Float32Array): void {
   if (seenDamping === 1) return;
-  const seen = new Set<number>();
+  // A flag per catalog item: one byte read per candidate, where a Set would hash each.
+  let seen: Uint8Array | undefined;
   for (const e of profile.session.events) {
     const i = e.itemId === undefined ? undefined : catalog.index.get(e.itemId);
-    if (i !== undefined) seen.add(i);
+    if (i !== undefined) (seen ??= new Uint8Array(catalog.items.length))[i] = 1;
   }
-  if (seen.size === 0) return;
-  for (let c = 0; c < scores.length; c++) if (seen.has(pool.items[c]!)) scores[c] = scores[c]! * seenDamping;
+  if (!seen) return;
+  for (let c = 0; c < scores.length; c++) if (seen[pool.items[c]!]) scores[c] = scores[c]! * seenDamping;
 }

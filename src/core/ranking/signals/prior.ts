@@ -11,7 +11,9 @@ import { hasContent } from './variety';
  */
 export const priorSignal: Signal = {
   values({ catalog }, pool) {
-    return Float32Array.from(pool.items, (i) => catalog.prior[i]!);
+    const out = new Float32Array(pool.items.length);
+    for (let c = 0; c < out.length; c++) out[c] = catalog.prior[pool.items[c]!]!;
+    return out;
   },
   informative: ({ catalog, sequence }) => sequence === undefined || hasContent(catalog),
   reason(_ctx, _i, weight) {
