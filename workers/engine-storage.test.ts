@@ -245,3 +245,41 @@ describe('privacy', () => {
   });
 
 });
+
+describe('warm start', () => {
+  it('does not write a catalog again whose version is already cached; a new version replaces it', async () => {
+    const storage = await IdbStorage.open(`warm-${++db}`);
+    const storedAt = async () => (await storage.cachedCatalog('/catalog.json'))?.storedAt;
+    await storage.cacheCatalog('/catalog.json', testCatalogJson());
+    const first = await storedAt();
+    await new Promise((r) => setTimeout(r, 5));
+    await storage.cacheCatalog('/catalog.json', testCatalogJson());
+    expect(await storedAt()).toBe(first);
+    await storage.cacheCatalog('/catalog.json', testCatalogJson({ version: 'test-2' }));
+    expect((await storage.cachedCatalog('/catalog.json'))?.version).toBe('test-2');
+    storage.close();
+  });
+
+  it('remembers the measured backend per catalog size class, reuses it on the next start, and measures again after a week', async () => {
+    let now = T0;
+    const h = host(files(), { now: () => now });
+    const first = await start(h);
+    expect(first.info.backend.rememberedFrom).toBeUndefined();
+    expect(first.info.phases).toEqual({ storage: expect.any(Number), catalog: expect.any(Number), backend: expect.any(Number), matrix: expect.any(Number), extras: expect.any(Number) });
+    await first.engine.close();
+    const second = await start(h, { dbName: first.dbName });
+    expect(second.info.backend).toMatchObject({ name: 'cpu', measured: [], rememberedFrom: T0 });
+    await second.engine.close();
+    now = T0 + 8 * 86_400_000;
+    const third = await start(h, { dbName: first.dbName });
+    expect(third.info.backend.rememberedFrom).toBeUndefined();
+    expect(third.info.backend.measured.length).toBeGreaterThan(0);
+  });
+
+  it('does not remember a forced backend', async () => {
+    const h = host(files());
+    const first = await start(h, { backend: 'cpu' });
+    await first.engine.close();
+    expect((await start(h, { dbName: first.dbName })).info.backend.rememberedFrom).toBeUndefined();
+  });
+});

@@ -209,17 +209,35 @@ export class IdbStorage implements EngineStorage {
     });
   }
 
-  /** Sealed like the rest: the cache names every item a shopper could have looked at, next to their sealed events. */
+  /**
+   * Sealed like the rest: the cache names every item a shopper could have looked at, next to their
+   * sealed events. The version already cached for the source is not sealed and written again (at
+   * 100,000 items with embeddings that was most of a warm start).
+   */
   async cacheCatalog(source: string, json: CatalogJson): Promise<void> {
+    const key = `catalog:${source}` as const;
+    const cached = await this.guard('read the catalog cache', () => this.db.get('meta', key));
+    if (cached === json.version && (await this.guard('read the catalog cache', () => this.db.getKey('catalogs', json.version))) !== undefined) return;
     const sealed = await this.sealer.seal(json);
     await this.guard('cache the catalog', async () => {
       const tx = this.db.transaction(['catalogs', 'meta'], 'readwrite');
       const catalogs = tx.objectStore('catalogs');
-      for (const old of await catalogs.getAll()) if (old.source === source && old.version !== json.version) await catalogs.delete(old.version);
+      // One version per source is kept: the one the meta entry names is the one to drop.
+      const old = await tx.objectStore('meta').get(key);
+      if (typeof old === 'string' && old !== json.version && (await catalogs.get(old))?.source === source) await catalogs.delete(old);
       await catalogs.put({ version: json.version, source, storedAt: Date.now(), sealed });
-      await tx.objectStore('meta').put(json.version, `catalog:${source}`);
+      await tx.objectStore('meta').put(json.version, key);
       await tx.done;
     });
+  }
+
+  async readSetting(key: string): Promise<string | undefined> {
+    const value = await this.guard('read a setting', () => this.db.get('meta', `setting:${key}`));
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  async writeSetting(key: string, value: string): Promise<void> {
+    await this.guard('store a setting', () => this.db.put('meta', value, `setting:${key}`));
   }
 
   async destroy(): Promise<void> {

@@ -12,6 +12,7 @@ export class MemoryStorage implements EngineStorage {
   private events: StoredEvent[] = [];
   private next = 1;
   private readonly catalogs = new Map<string, StoredCatalog>();
+  private readonly settings = new Map<string, string>();
 
   async loadProfile(): Promise<unknown> {
     return this.profile && structuredClone(this.profile);
@@ -56,13 +57,23 @@ export class MemoryStorage implements EngineStorage {
   }
 
   async cacheCatalog(source: string, json: CatalogJson): Promise<void> {
+    if (this.catalogs.get(source)?.version === json.version) return;
     this.catalogs.set(source, { version: json.version, source, storedAt: Date.now(), json });
+  }
+
+  async readSetting(key: string): Promise<string | undefined> {
+    return this.settings.get(key);
+  }
+
+  async writeSetting(key: string, value: string): Promise<void> {
+    this.settings.set(key, value);
   }
 
   async destroy(): Promise<void> {
     this.profile = undefined;
     this.events = [];
     this.catalogs.clear();
+    this.settings.clear();
   }
 
   isOpen(): boolean {

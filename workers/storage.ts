@@ -38,8 +38,14 @@ export interface EngineStorage {
   /** Ages out raw events older than `before` (epoch ms) and all but the newest `keep`; returns how many went. */
   prune(before: number, keep: number): Promise<number>;
   cachedCatalog(source: string): Promise<StoredCatalog | undefined>;
-  /** Caches a validated catalog under its version and drops other versions of the same source. */
+  /**
+   * Caches a validated catalog under its version and drops other versions of the same source; a
+   * catalog whose version is already the one cached for the source is not written again.
+   */
   cacheCatalog(source: string, json: CatalogJson): Promise<void>;
+  /** A small setting kept for this device (the remembered backend choice); undefined when none is kept. */
+  readSetting(key: string): Promise<string | undefined>;
+  writeSetting(key: string, value: string): Promise<void>;
   /** False once the storage was closed, by `close()` or by another tab deleting or upgrading the database. */
   isOpen(): boolean;
   /** Deletes everything: events, profile, caches, and the storage itself with its key. The instance is closed after. */
