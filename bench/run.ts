@@ -109,8 +109,9 @@ async function workerSuite(browser: Browser, c: BenchCatalog, calls: number) {
     const loaded = (await call('load', setup)) as { ready: { items: number; backend: unknown }; readyMs: number };
     const recommend = await call('recommend', calls);
     const peers = await call('peers', calls);
+    const stages = await call('stages', calls);
     await call('close');
-    return { items: loaded.ready.items, backend: loaded.ready.backend, recommend, ...(peers as object) };
+    return { items: loaded.ready.items, backend: loaded.ready.backend, recommend, stages, ...(peers as object) };
   } finally {
     await context.close();
   }

@@ -13,6 +13,7 @@ import { queryVector } from '../src/core/ranking/query';
 import { rank } from '../src/core/ranking/rank';
 import { validateRequest, type RecommendRequest } from '../src/core/ranking/request';
 import { rerank, validateRerank } from '../src/core/ranking/rerank';
+import { Scratch } from '../src/core/ranking/scratch';
 import { parseRules, type Rule, type RuleError } from '../src/core/ranking/rules';
 import type { CatalogSequenceRanker } from '../src/core/ranking/signals/sequence';
 import type {
@@ -112,6 +113,8 @@ export class Engine implements EngineApi {
   private lastWriteMs: number | undefined;
   private readonly writes = new WriteQueue();
   private readonly sources = new SourceReaders();
+  /** Typed arrays reused by every ranking (one at a time in this worker): allocating them per call cost more than ranking. */
+  private readonly scratch = new Scratch();
   /** The store-wide business rules (`options.rules`), read once. */
   private storeRules: Promise<{ rules: Rule[]; errors: RuleError[] }> | undefined;
   private readonly batcher = new Batcher<Pending, TrackResult>((items) => this.writes.run(() => this.write(items)), STORAGE_SETTINGS.batchDelayMs, STORAGE_SETTINGS.batchMaxEvents);
@@ -435,7 +438,7 @@ export class Engine implements EngineApi {
     const similarity = q ? await scorer.score(q, request.candidates ? candidates : undefined) : new Float32Array(candidates.length);
     // The bundle reads the shown item as the session's latest look: what goes with it comes up.
     const session = related ? { ...profile, session: { ...profile.session, events: [...profile.session.events, { type: 'view' as const, itemId: related, time: now }] } } : profile;
-    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules: [...store.rules, ...own.rules] }, candidates, similarity);
+    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules: [...store.rules, ...own.rules], scratch: this.scratch }, candidates, similarity);
     const ruleErrors = [...store.errors, ...own.errors];
     return { items, ...this.took(backend, t0, request.placement), ...(ruleErrors.length ? { ruleErrors } : {}) };
   }
@@ -450,7 +453,7 @@ export class Engine implements EngineApi {
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now);
     const similarity = q && candidates.length ? await scorer.score(q, candidates) : new Float32Array(candidates.length);
-    const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile) }, list, strength, candidates, similarity);
+    const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile), scratch: this.scratch }, list, strength, candidates, similarity);
     return { items, ...this.took(backend, t0, placement) };
   }
 

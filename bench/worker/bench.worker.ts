@@ -13,6 +13,8 @@ import { parseCatalog, type Catalog } from '../../src/core/catalog';
 import type { Profile } from '../../src/core/profile/state';
 import { candidateIndices } from '../../src/core/ranking/candidates';
 import { queryVector } from '../../src/core/ranking/query';
+import { rank } from '../../src/core/ranking/rank';
+import { Scratch } from '../../src/core/ranking/scratch';
 import { validateRequest } from '../../src/core/ranking/request';
 import { referenceRank } from '../../src/core/ranking/testing/reference-rank';
 import { topK } from '../../src/core/ranking/top-k';
@@ -183,6 +185,38 @@ async function peers(calls: number) {
   };
 }
 
+/**
+ * Where recommend()'s time goes: its steps (engine.ts `ranked`) timed one by one on the same
+ * catalog, profile and clock: candidates, query vector, tfjs scoring, and the ranking pass
+ * (filters, blend, novelty, rules, top-k, reasons).
+ */
+async function stages(calls: number) {
+  const profile = await profileOf(engine!);
+  const request = validateRequest({ k: setup!.k });
+  const scorer = new TfScorer(catalog!.dim);
+  scorer.load(catalog!.matrix, catalog!.items.length);
+  const scratch = new Scratch();
+  const steps: Record<string, number[]> = { candidates: [], query: [], score: [], rank: [] };
+  for (let i = -5; i < calls; i++) {
+    const t0 = performance.now();
+    const candidates = candidateIndices(catalog!, request);
+    const t1 = performance.now();
+    const q = queryVector(profile, catalog!, setup!.now)!;
+    const t2 = performance.now();
+    const similarity = await scorer.score(q);
+    const t3 = performance.now();
+    rank({ catalog: catalog!, profile, request, now: setup!.now, sequence: undefined, scratch }, candidates, similarity);
+    const t4 = performance.now();
+    if (i < 0) continue;
+    steps.candidates!.push(t1 - t0);
+    steps.query!.push(t2 - t1);
+    steps.score!.push(t3 - t2);
+    steps.rank!.push(t4 - t3);
+  }
+  scorer.dispose();
+  return Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, timing(v)]));
+}
+
 /** Many recommend() calls in a row (the soak), then the tensor count: it must not grow. */
 async function soak(calls: number) {
   const before = memory().numTensors;
@@ -197,4 +231,4 @@ async function close() {
   catalog = undefined;
 }
 
-(self as unknown as { bench: unknown }).bench = { load, recommend, peers, soak, close };
+(self as unknown as { bench: unknown }).bench = { load, recommend, peers, stages, soak, close };

@@ -1,4 +1,5 @@
 import type { Pool, RankContext } from './context';
+import { floatsFor } from './scratch';
 import { brandSignal, categorySignal, priceBandSignal } from './signals/affinity';
 import { priorSignal } from './signals/prior';
 import { sequenceSignal } from './signals/sequence';
@@ -52,16 +53,16 @@ export function blend(ctx: RankContext, pool: Pool, weights: Record<SignalName, 
   for (const name of SIGNAL_NAMES) {
     const w = effectiveWeight(ctx, name, weights);
     if (w === 0) {
-      parts[name] = zeros ??= new Float32Array(n);
+      parts[name] = zeros ??= floatsFor(ctx, 'blend.zeros', n).fill(0);
       continue;
     }
-    const part = SIGNALS[name].values(ctx, pool);
+    const part = SIGNALS[name].values(ctx, pool, floatsFor(ctx, `blend.${name}`, n));
     for (let c = 0; c < n; c++) part[c] = w * part[c]!;
     parts[name] = part;
     used.push(part);
   }
   // Summed per item in double precision, in SIGNAL_NAMES order, then stored as float32.
-  const total = new Float32Array(n);
+  const total = floatsFor(ctx, 'blend.total', n);
   for (let c = 0; c < n; c++) {
     let t = 0;
     for (let s = 0; s < used.length; s++) t += used[s]![c]!;

@@ -9,7 +9,7 @@ import { priceBand } from '../hash-embedding';
  * no Map lookup and no object read in the loop over the catalog.
  */
 export interface CatalogColumns {
-  /** Every catalog index in order: the candidate list of a whole-catalog request (do not modify). */
+  /** Every catalog index in order: the candidate list of a whole-catalog request (shared: never modified). */
   readonly all: Int32Array;
   /** 1 where the item is in stock. */
   readonly available: Uint8Array;
@@ -71,11 +71,10 @@ function distinct<T>(items: readonly CatalogItem[], key: (item: CatalogItem) => 
 }
 
 /**
- * `table[column[item]]` for each pool item: a per-call table of one value per distinct field
- * value, spread over the candidates.
+ * `table[column[item]]` for each pool item, into `out`: a per-call table of one value per distinct
+ * field value, spread over the candidates.
  */
-export function spread(items: Int32Array, column: Int32Array, table: Float32Array): Float32Array {
-  const out = new Float32Array(items.length);
+export function spread(items: Int32Array, column: Int32Array, table: Float32Array, out: Float32Array = new Float32Array(items.length)): Float32Array {
   for (let c = 0; c < items.length; c++) out[c] = table[column[items[c]!]!]!;
   return out;
 }

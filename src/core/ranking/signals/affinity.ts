@@ -23,7 +23,7 @@ function scaled(rec: Record<string, Affinity>, now: number): Map<string, number>
  * the page is showing (`context.category`) counts in full.
  */
 export const categorySignal: Signal = {
-  values({ catalog, profile, request, now }, pool) {
+  values({ catalog, profile, request, now }, pool, out) {
     const aff = scaled(profile.categories, now);
     const browsing = request.context?.category;
     const cols = catalogColumns(catalog);
@@ -34,7 +34,7 @@ export const categorySignal: Signal = {
       const inContext = browsing !== undefined && keys[keys.length - 1]!.startsWith(browsing) ? 1 : 0;
       return Math.max(cat, inContext);
     });
-    return spread(pool.items, cols.category, table);
+    return spread(pool.items, cols.category, table, out);
   },
   informative: ({ catalog }) => catalogVariety(catalog).categories,
   reason({ catalog }, i, weight) {
@@ -45,10 +45,10 @@ export const categorySignal: Signal = {
 
 /** The shopper's affinity to the item's brand (or design range). */
 export const brandSignal: Signal = {
-  values({ catalog, profile, now }, pool) {
+  values({ catalog, profile, now }, pool, out) {
     const aff = scaled(profile.brands, now);
     const cols = catalogColumns(catalog);
-    return spread(pool.items, cols.brand, Float32Array.from(cols.brands, (brand) => (brand === undefined ? 0 : aff.get(brand) ?? 0)));
+    return spread(pool.items, cols.brand, Float32Array.from(cols.brands, (brand) => (brand === undefined ? 0 : aff.get(brand) ?? 0)), out);
   },
   informative: ({ catalog }) => catalogVariety(catalog).brands,
   reason({ catalog }, i, weight) {
@@ -59,10 +59,10 @@ export const brandSignal: Signal = {
 
 /** The shopper's affinity to the item's price band (see `priceBand`). */
 export const priceBandSignal: Signal = {
-  values({ catalog, profile, now }, pool) {
+  values({ catalog, profile, now }, pool, out) {
     const aff = scaled(profile.priceBands, now);
     const cols = catalogColumns(catalog);
-    return spread(pool.items, cols.priceBand, Float32Array.from(cols.priceBands, (band) => aff.get(band) ?? 0));
+    return spread(pool.items, cols.priceBand, Float32Array.from(cols.priceBands, (band) => aff.get(band) ?? 0), out);
   },
   informative: ({ catalog }) => catalogVariety(catalog).priceBands,
   reason(_ctx, _i, weight) {

@@ -10,8 +10,7 @@ const MIN_NAMED_COSINE = 0.2;
 
 /** Cosine of the item to the profile's query vector (computed on tfjs by the worker; see Pool). */
 export const similaritySignal: Signal = {
-  values(_ctx, pool) {
-    const out = new Float32Array(pool.similarity.length);
+  values(_ctx, pool, out = new Float32Array(pool.similarity.length)) {
     for (let c = 0; c < out.length; c++) out[c] = Math.max(0, pool.similarity[c]!);
     return out;
   },
