@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Worker } from '@playwright/test';
+import type { CatalogJson } from '../src/core/catalog';
+import { decodeCompactCatalog, isCompactCatalog } from '../src/core/catalog-compact';
 
 /** The catalogs of a run: name, file under bench/.data (or demo/data), and whether the demo bundle goes with it. */
 export interface BenchCatalog { name: string; file: string; items: number; embeddings: boolean; bundle?: string }
@@ -14,9 +16,10 @@ export function localFile(served: string): string {
   return served.startsWith('/demo/') ? join('demo/data', served.slice(6)) : join(DATA, served.slice(6));
 }
 
-/** A served catalog, read from disk. */
-export function readCatalog(served: string): { items: { id: string; available: boolean; category: string[] }[] } {
-  return JSON.parse(readFileSync(localFile(served), 'utf8'));
+/** A served catalog, read from disk (JSON v1, or the compact format). */
+export function readCatalog(served: string): CatalogJson {
+  const bytes = readFileSync(localFile(served));
+  return isCompactCatalog(bytes) ? decodeCompactCatalog(bytes) : JSON.parse(bytes.toString('utf8'));
 }
 
 

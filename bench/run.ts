@@ -27,6 +27,7 @@ import { extname, join, normalize } from 'node:path';
 import { build } from 'vite';
 import { chromium, type Browser } from '@playwright/test';
 import { DATA, KEEP_NAMES, localFile, readCatalog, workerOf, type BenchCatalog } from './browser';
+import { encodeCompactCatalog } from '../src/core/catalog-compact';
 import { syntheticCatalog, syntheticEvents } from './catalogs';
 import { sdkSuite, ingestSuite } from './sdk-suite';
 import { writeReport } from './report';
@@ -46,6 +47,12 @@ function catalogs(): BenchCatalog[] {
       const path = join(DATA, `${name}.json`);
       if (!existsSync(path)) writeFileSync(path, JSON.stringify(syntheticCatalog({ items, embeddings })));
       out.push({ name, file: `/data/${name}.json`, items, embeddings });
+      // The same catalog in the compact format (int8 embeddings), where the download is what it saves.
+      if (embeddings && items >= 10_000) {
+        const compact = join(DATA, `${name}.lrc`);
+        if (!existsSync(compact)) writeFileSync(compact, encodeCompactCatalog(syntheticCatalog({ items, embeddings })));
+        out.push({ name: `${name}-compact`, file: `/data/${name}.lrc`, items, embeddings });
+      }
     }
   }
   return out;
@@ -103,7 +110,7 @@ async function workerSuite(browser: Browser, c: BenchCatalog, calls: number) {
     const worker = await workerOf(page, 'bench-worker', () => page.evaluate(() => { (window as unknown as { w: Worker }).w = new Worker('/bench/bench-worker.js', { type: 'module' }); }));
     await worker.evaluate(() => new Promise<void>((r) => { const wait = () => ('bench' in self ? r() : setTimeout(wait, 20)); wait(); }));
     const json = readCatalog(c.file);
-    const setup = { catalog: c.file, events: syntheticEvents(json as never, 20), now: Date.UTC(2026, 10, 1, 12), k: 20 };
+    const setup = { catalog: c.file, events: syntheticEvents(json, 20), now: Date.UTC(2026, 10, 1, 12), k: 20 };
     type Bench = Record<string, (...a: unknown[]) => Promise<unknown>>;
     const call = (name: string, ...a: unknown[]) => worker.evaluate(([n, a]) => (self as unknown as { bench: Bench }).bench[n as string]!(...(a as unknown[])), [name, a] as const);
     const loaded = (await call('load', setup)) as { ready: { items: number; backend: unknown }; readyMs: number };

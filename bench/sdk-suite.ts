@@ -64,7 +64,7 @@ export async function sdkSuite(browser: Browser, origin: string, c: BenchCatalog
     const cold = await start(page, options);
     const tensors = () => cold.worker.evaluate(() => (self as unknown as { _tfengine: { memory(): { numTensors: number } } })._tfengine.memory().numTensors);
     const afterStart = { ...(await workerHeap(browser, 'localrec-worker')), tensors: await tensors() };
-    const events = syntheticEvents(readCatalog(c.file) as never, 20);
+    const events = syntheticEvents(readCatalog(c.file), 20);
     await page.evaluate(async (evs) => { for (const e of evs) await (window as unknown as BenchWindow).rec.track(e); }, events);
     const round = await page.evaluate(async (n) => {
       const took: number[] = [];

@@ -1,8 +1,9 @@
 import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
+import { decodeCompactCatalog, isCompactCatalog } from '../src/core/catalog-compact';
 import { LocalrecError } from '../src/core/errors';
 import type { Progress } from '../src/protocol';
 import { releaseEmbeddings } from './catalog-record';
-import { download, readText, type Fetcher } from './downloads';
+import { download, readBytes, type Fetcher } from './downloads';
 import type { EngineStorage } from './storage';
 
 /** The catalog for this start, and why the cached copy is used instead of the download, when it is. */
@@ -34,7 +35,7 @@ export async function loadCatalog(
       // The cached copy is gone or unreadable: the whole catalog after all.
       res = await download(fetcher, source, 'catalog', 'catalog_fetch_failed');
     }
-    fresh = releaseEmbeddings(parseCatalog(parseJson(await readText(res, onProgress), source)));
+    fresh = releaseEmbeddings(parseCatalog(catalogJson(await readBytes(res, onProgress), source)));
     await storage.cacheCatalog(source, fresh, res.headers.get('etag') ?? undefined);
   } catch (e) {
     failure = e instanceof LocalrecError ? e : new LocalrecError('catalog_fetch_failed', `Could not load the catalog from ${source}: ${String(e)}`);
@@ -47,9 +48,11 @@ export async function loadCatalog(
   return { catalog: cached.catalog, cachedBecause: `${failure!.message} The copy cached on this device (version ${cached.version}) is used.` };
 }
 
-function parseJson(text: string, url: string): unknown {
+/** A downloaded catalog: the compact format (catalog-compact.ts) by its magic bytes, else JSON v1. */
+export function catalogJson(bytes: Uint8Array, url: string): unknown {
+  if (isCompactCatalog(bytes)) return decodeCompactCatalog(bytes);
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new LocalrecError('invalid_catalog', `The catalog at ${url} is not valid JSON.`);
   }

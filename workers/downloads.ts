@@ -20,9 +20,9 @@ export async function download(fetcher: Fetcher, url: string, what: string, code
   return res;
 }
 
-/** The body as text, reporting progress as it arrives (for a progress bar). */
-export async function readText(res: Response, onProgress?: (p: Progress) => void): Promise<string> {
-  if (!res.body || !onProgress) return res.text();
+/** The body as bytes, reporting progress as it arrives (for a progress bar). */
+export async function readBytes(res: Response, onProgress?: (p: Progress) => void): Promise<Uint8Array> {
+  if (!res.body || !onProgress) return new Uint8Array(await res.arrayBuffer());
   const total = Number(res.headers.get('content-length')) || null;
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -40,5 +40,5 @@ export async function readText(res: Response, onProgress?: (p: Progress) => void
     all.set(c, at);
     at += c.length;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }

@@ -19,6 +19,7 @@ import { validateRequest } from '../../src/core/ranking/request';
 import { referenceRank } from '../../src/core/ranking/testing/reference-rank';
 import { topK } from '../../src/core/ranking/top-k';
 import { chooseBackend } from '../../workers/backends';
+import { catalogJson } from '../../workers/catalog-loader';
 import { Engine } from '../../workers/engine';
 import { MemoryStorage } from '../../workers/memory-storage';
 import { TfScorer } from '../../workers/scorer';
@@ -59,7 +60,7 @@ async function load(given: Setup) {
   const n = given.events.length;
   await engine.trackMany(given.events.map((e, i) => ({ event: { ...e, time: given.now - (n - i) * 20_000 } })));
   await engine.flush();
-  catalog = parseCatalog(await (await fetch(given.catalog)).json());
+  catalog = parseCatalog(catalogJson(new Uint8Array(await (await fetch(given.catalog)).arrayBuffer()), given.catalog));
   return { ready, readyMs };
 }
 
