@@ -23,6 +23,11 @@ export interface BackendReport {
   name: 'webgl' | 'wasm' | 'cpu';
   measured: { name: string; ms: number | null; error?: string }[];
   renderer?: string;
+  /**
+   * Set when this device's earlier measurement for a catalog of this size was reused instead of
+   * measuring again (`measured` is then empty): when it was made, ms since the epoch.
+   */
+  rememberedFrom?: number;
 }
 
 /** Catalog download progress, as plain data for a progress bar. */
@@ -159,6 +164,19 @@ export interface ReadyInfo {
    */
   catalogStale?: string;
   startupMs: number;
+  /** Where `startupMs` went, in ms: each part of the start in the worker. */
+  phases?: {
+    /** Opening storage, reading the profile and the recent event ids. */
+    storage: number;
+    /** Downloading (or revalidating) the catalog, parsing it, and caching it when it changed. */
+    catalog: number;
+    /** Choosing the tfjs backend: measured, or remembered from an earlier start on this device. */
+    backend: number;
+    /** Putting the catalog's matrix on the backend. */
+    matrix: number;
+    /** The optional files: ranking bundle, lifecycle parameters and purchase model. */
+    extras: number;
+  };
 }
 
 export interface RecommendResult {

@@ -20,6 +20,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url&no-inline';
 import { LocalrecError } from '../src/core/errors';
 import type { BackendReport } from '../src/protocol';
+import type { RememberedBackend } from './engine';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -39,9 +40,9 @@ async function trySet(name: Name): Promise<boolean> {
   }
 }
 
-/** Median ms of scoring `rows × dim` against one vector, after a warm-up pass. */
-async function timeScoring(rows: number, dim: number): Promise<number> {
-  const m = tensor2d(new Float32Array(rows * dim).map((_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5), [rows, dim]);
+/** Median ms of scoring the catalog's `rows × dim` matrix against one vector, after a warm-up pass. */
+async function timeScoring(matrix: Float32Array, rows: number, dim: number): Promise<number> {
+  const m = tensor2d(matrix, [rows, dim]);
   const q = tensor2d(new Float32Array(dim).fill(0.1), [dim, 1]);
   const run = async () => {
     const t0 = performance.now();
@@ -70,8 +71,17 @@ function rendererName(): string | undefined {
   }
 }
 
-/** Measures each backend at the catalog's size and leaves the fastest one active. */
-export async function chooseBackend(rows: number, dim: number, forced?: Name): Promise<BackendReport> {
+/**
+ * Measures each backend on the catalog's matrix and leaves the fastest one active; or, given
+ * this device's earlier choice for a catalog of this size, starts that one without measuring
+ * (measuring initialises WebGL and scores the matrix 4 times per backend: seconds at 100,000
+ * items). A remembered backend that no longer starts is measured afresh.
+ */
+export async function chooseBackend(matrix: Float32Array, rows: number, dim: number, forced?: Name, remembered?: RememberedBackend): Promise<BackendReport> {
+  if (!forced && remembered && ORDER.includes(remembered.name) && (await trySet(remembered.name))) {
+    await ready();
+    return { name: remembered.name, measured: [], rememberedFrom: remembered.at };
+  }
   const measured: BackendReport['measured'] = [];
   for (const name of forced ? [forced] : ORDER) {
     if (!(await trySet(name))) {
@@ -80,7 +90,7 @@ export async function chooseBackend(rows: number, dim: number, forced?: Name): P
     }
     try {
       await ready();
-      measured.push({ name, ms: Math.round((await timeScoring(rows, dim)) * 1000) / 1000 });
+      measured.push({ name, ms: Math.round((await timeScoring(matrix, rows, dim)) * 1000) / 1000 });
     } catch (e) {
       measured.push({ name, ms: null, error: e instanceof Error ? e.message : String(e) });
     }

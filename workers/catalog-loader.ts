@@ -1,27 +1,42 @@
 import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
+import { decodeCompactCatalog, isCompactCatalog } from '../src/core/catalog-compact';
 import { LocalrecError } from '../src/core/errors';
 import type { Progress } from '../src/protocol';
-import { download, readText, type Fetcher } from './downloads';
+import { releaseEmbeddings } from './catalog-record';
+import { download, readBytes, type Fetcher } from './downloads';
 import type { EngineStorage } from './storage';
 
 /** The catalog for this start, and why the cached copy is used instead of the download, when it is. */
 export interface LoadedCatalog { catalog: Catalog; cachedBecause?: string }
 
 /**
- * The catalog for this start. A fresh download wins and is cached; if it fails or is invalid,
+ * The catalog for this start. The copy cached on this device is revalidated with the server's
+ * ETag (If-None-Match): a 304 starts from the cached, already built catalog without downloading
+ * or parsing anything. Otherwise a fresh download wins and is cached; if it fails or is invalid,
  * the cached catalog of the same source is used (with the reason, for ready()), so a shopper
  * offline or a bad publish does not lose personalisation.
  */
 export async function loadCatalog(
   source: string | CatalogJson, storage: EngineStorage, fetcher: Fetcher, onProgress?: (p: Progress) => void,
 ): Promise<LoadedCatalog> {
-  if (typeof source !== 'string') return { catalog: parseCatalog(source) };
+  if (typeof source !== 'string') return { catalog: releaseEmbeddings(parseCatalog(source)) };
   let fresh: Catalog | undefined;
   let failure: LocalrecError | undefined;
   try {
-    const json = await downloadJson(source, fetcher, onProgress);
-    fresh = parseCatalog(json);
-    await storage.cacheCatalog(source, json as CatalogJson);
+    const tag = await storage.cachedCatalogTag(source).catch(() => undefined);
+    onProgress?.({ status: 'download', url: source });
+    let res = await download(fetcher, source, 'catalog', 'catalog_fetch_failed', tag?.etag);
+    if (res.status === 304) {
+      const cached = await storage.cachedCatalog(source).catch(() => undefined);
+      if (cached) {
+        onProgress?.({ status: 'cached', version: cached.version });
+        return { catalog: cached.catalog };
+      }
+      // The cached copy is gone or unreadable: the whole catalog after all.
+      res = await download(fetcher, source, 'catalog', 'catalog_fetch_failed');
+    }
+    fresh = releaseEmbeddings(parseCatalog(catalogJson(await readBytes(res, onProgress), source)));
+    await storage.cacheCatalog(source, fresh, res.headers.get('etag') ?? undefined);
   } catch (e) {
     failure = e instanceof LocalrecError ? e : new LocalrecError('catalog_fetch_failed', `Could not load the catalog from ${source}: ${String(e)}`);
   }
@@ -30,14 +45,14 @@ export async function loadCatalog(
   const cached = await storage.cachedCatalog(source);
   if (!cached) throw failure!;
   onProgress?.({ status: 'cached', version: cached.version });
-  return { catalog: parseCatalog(cached.json), cachedBecause: `${failure!.message} The copy cached on this device (version ${cached.version}) is used.` };
+  return { catalog: cached.catalog, cachedBecause: `${failure!.message} The copy cached on this device (version ${cached.version}) is used.` };
 }
 
-async function downloadJson(url: string, fetcher: Fetcher, onProgress?: (p: Progress) => void): Promise<unknown> {
-  onProgress?.({ status: 'download', url });
-  const text = await readText(await download(fetcher, url, 'catalog', 'catalog_fetch_failed'), onProgress);
+/** A downloaded catalog: the compact format (catalog-compact.ts) by its magic bytes, else JSON v1. */
+export function catalogJson(bytes: Uint8Array, url: string): unknown {
+  if (isCompactCatalog(bytes)) return decodeCompactCatalog(bytes);
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new LocalrecError('invalid_catalog', `The catalog at ${url} is not valid JSON.`);
   }

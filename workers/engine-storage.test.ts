@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import '@tensorflow/tfjs-backend-cpu';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
+import { parseCatalog } from '../src/core/catalog';
 import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
 import type { EngineOptions } from '../src/protocol';
@@ -244,4 +245,87 @@ describe('privacy', () => {
     raw.close();
   });
 
+});
+
+describe('warm start', () => {
+  it('does not write a catalog again whose version is already cached; a new version replaces it', async () => {
+    const storage = await IdbStorage.open(`warm-${++db}`);
+    const storedAt = async () => (await storage.cachedCatalog('/catalog.json'))?.storedAt;
+    await storage.cacheCatalog('/catalog.json', parseCatalog(testCatalogJson()), '"a"');
+    const first = await storedAt();
+    await new Promise((r) => setTimeout(r, 5));
+    await storage.cacheCatalog('/catalog.json', parseCatalog(testCatalogJson()), '"b"');
+    expect(await storedAt()).toBe(first);
+    expect(await storage.cachedCatalogTag('/catalog.json')).toEqual({ version: 'test-1', etag: '"b"' });
+    await storage.cacheCatalog('/catalog.json', parseCatalog(testCatalogJson({ version: 'test-2' })));
+    expect(await storage.cachedCatalogTag('/catalog.json')).toEqual({ version: 'test-2' });
+    expect((await storage.cachedCatalog('/catalog.json'))?.version).toBe('test-2');
+    storage.close();
+  });
+
+  it('keeps the catalog as built: the cached copy ranks as the parsed one (items, matrix, prior, index), without embeddings lists', async () => {
+    const storage = await IdbStorage.open(`warm-${++db}`);
+    const json = testCatalogJson();
+    json.items = json.items.map((item, i) => ({ ...item, embedding: [i + 1, 1, 0.5, -2] }));
+    const built = parseCatalog(json);
+    await storage.cacheCatalog('/catalog.json', built);
+    const back = (await storage.cachedCatalog('/catalog.json'))!.catalog;
+    expect(back.matrix).toEqual(built.matrix);
+    expect(back.prior).toEqual(built.prior);
+    expect(back.index).toEqual(built.index);
+    expect(back.items).toEqual(built.items.map(({ embedding: _, ...item }) => item));
+    expect({ ...back, items: 0, matrix: 0, prior: 0, index: 0 }).toEqual({ ...built, items: 0, matrix: 0, prior: 0, index: 0 });
+    storage.close();
+  });
+
+  it('revalidates the cached catalog with its ETag: a 304 starts from the cached copy, a new ETag downloads again', async () => {
+    let etag = '"v1"';
+    const asked: (string | null)[] = [];
+    const progress: string[] = [];
+    const h = host(files(), {
+      async fetch(_url, init) {
+        const sent = new Headers(init?.headers).get('If-None-Match');
+        asked.push(sent);
+        if (sent === etag) return new Response(null, { status: 304, headers: { etag } });
+        return new Response(JSON.stringify(testCatalogJson()), { status: 200, headers: { etag } });
+      },
+    });
+    const first = await start(h);
+    await first.engine.close();
+    const second = suite.keep(new Engine(h));
+    const info = await second.init({ catalog: '/catalog.json', dbName: first.dbName }, (e) => { if (e.type === 'progress') progress.push(e.progress.status); });
+    expect(info).toMatchObject({ catalogVersion: 'test-1', items: 8 });
+    expect(info.catalogStale).toBeUndefined();
+    expect(progress).toContain('cached');
+    expect((await second.recommend({ k: 3 })).items).toHaveLength(3);
+    await second.close();
+    etag = '"v2"';
+    await start(h, { dbName: first.dbName });
+    expect(asked).toEqual([null, '"v1"', '"v1"']);
+    await start(h, { dbName: first.dbName });
+    expect(asked.at(-1)).toBe('"v2"');
+  });
+
+  it('remembers the measured backend per catalog size class, reuses it on the next start, and measures again after a week', async () => {
+    let now = T0;
+    const h = host(files(), { now: () => now });
+    const first = await start(h);
+    expect(first.info.backend.rememberedFrom).toBeUndefined();
+    expect(first.info.phases).toEqual({ storage: expect.any(Number), catalog: expect.any(Number), backend: expect.any(Number), matrix: expect.any(Number), extras: expect.any(Number) });
+    await first.engine.close();
+    const second = await start(h, { dbName: first.dbName });
+    expect(second.info.backend).toMatchObject({ name: 'cpu', measured: [], rememberedFrom: T0 });
+    await second.engine.close();
+    now = T0 + 8 * 86_400_000;
+    const third = await start(h, { dbName: first.dbName });
+    expect(third.info.backend.rememberedFrom).toBeUndefined();
+    expect(third.info.backend.measured.length).toBeGreaterThan(0);
+  });
+
+  it('does not remember a forced backend', async () => {
+    const h = host(files());
+    const first = await start(h, { backend: 'cpu' });
+    await first.engine.close();
+    expect((await start(h, { dbName: first.dbName })).info.backend.rememberedFrom).toBeUndefined();
+  });
 });

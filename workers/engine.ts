@@ -13,6 +13,7 @@ import { queryVector } from '../src/core/ranking/query';
 import { rank, withDetails } from '../src/core/ranking/rank';
 import { validateRequest, type RecommendRequest } from '../src/core/ranking/request';
 import { rerank, validateRerank } from '../src/core/ranking/rerank';
+import { Scratch } from '../src/core/ranking/scratch';
 import { parseRules, type Rule, type RuleError } from '../src/core/ranking/rules';
 import type { CatalogSequenceRanker } from '../src/core/ranking/signals/sequence';
 import type {
@@ -30,9 +31,13 @@ import type { EngineStorage, NewEvent } from './storage';
 import type { TabCoordination } from './tabs';
 import { WriteQueue } from './write-queue';
 
+/** An earlier backend measurement on this device, for a catalog of the same size class: its winner and when it was made. */
+export interface RememberedBackend { name: BackendReport['name']; at: number }
+
 /** What the engine needs from its host: the worker gives real ones, tests give Node ones. */
 export interface EngineHost {
-  chooseBackend(rows: number, dim: number, forced?: BackendReport['name']): Promise<BackendReport>;
+  /** Picks the tfjs backend for the catalog's matrix (backends.ts): measured, forced, or this device's `remembered` choice. */
+  chooseBackend(matrix: Float32Array, rows: number, dim: number, forced?: BackendReport['name'], remembered?: RememberedBackend): Promise<BackendReport>;
   fetch: Fetcher;
   /** Opens the persistent storage named `name` (IndexedDB in the worker); may reject, then the engine keeps to memory. */
   openStorage(name: string): Promise<EngineStorage>;
@@ -63,7 +68,14 @@ export const STORAGE_SETTINGS = {
   rememberedEventIds: 10_000,
   /** A first catalog download that failed is retried after 1, 2, 4 … s, at most this long apart. */
   catalogRetryMaxMs: 60_000,
+  /**
+   * The backend measured at start is remembered per device and catalog size class (dimension and
+   * order of magnitude of the item count) this long; a start after that measures again.
+   */
+  backendRememberMs: 7 * 86_400_000,
 };
+
+type Phases = NonNullable<ReadyInfo['phases']>;
 
 /** What the catalog brings; absent until the first catalog loads. */
 interface Loaded {
@@ -101,6 +113,8 @@ export class Engine implements EngineApi {
   private lastWriteMs: number | undefined;
   private readonly writes = new WriteQueue();
   private readonly sources = new SourceReaders();
+  /** Typed arrays reused by every ranking (one at a time in this worker): allocating them per call cost more than ranking. */
+  private readonly scratch = new Scratch();
   /** The store-wide business rules (`options.rules`), read once. */
   private storeRules: Promise<{ rules: Rule[]; errors: RuleError[] }> | undefined;
   /** The catalog's own rules, parsed once per catalog. */
@@ -141,6 +155,7 @@ export class Engine implements EngineApi {
   private async start(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<ReadyInfo> {
     const t0 = performance.now();
     await this.base;
+    const t1 = performance.now();
     let catalog: LoadedCatalog;
     try {
       catalog = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, onProgress);
@@ -151,18 +166,28 @@ export class Engine implements EngineApi {
         ? new LocalrecError(e.code, `${e.message} No earlier catalog is cached on this device; localrec retries in the background and records events meanwhile.`, e.field)
         : e;
     }
-    const info = await this.loadAround(catalog, options, onProgress);
-    return { ...info, startupMs: Math.round(performance.now() - t0) };
+    const phases = { storage: t1 - t0, catalog: performance.now() - t1 } as Phases;
+    const info = await this.loadAround(catalog, options, onProgress, phases);
+    for (const key of Object.keys(phases) as (keyof Phases)[]) phases[key] = Math.round(phases[key]);
+    return { ...info, startupMs: Math.round(performance.now() - t0), phases };
   }
 
   /** Everything that needs the catalog: backend, scorer, bundle, lifecycle files. */
-  private async loadAround(loadedCatalog: LoadedCatalog, options: EngineOptions, onProgress?: (p: Progress) => void): Promise<Omit<ReadyInfo, 'startupMs'>> {
+  private async loadAround(loadedCatalog: LoadedCatalog, options: EngineOptions, onProgress?: (p: Progress) => void, phases?: Phases): Promise<Omit<ReadyInfo, 'startupMs'>> {
     const { catalog, cachedBecause } = loadedCatalog;
-    const backend = await this.host.chooseBackend(catalog.items.length, catalog.dim, options.backend);
+    let t = performance.now();
+    const lap = (phase: keyof Phases) => {
+      if (phases) phases[phase] = performance.now() - t;
+      t = performance.now();
+    };
+    const backend = await this.backendFor(catalog, options.backend);
+    lap('backend');
     const scorer = new TfScorer(catalog.dim);
     scorer.load(catalog.matrix, catalog.items.length);
+    lap('matrix');
     // The catalog alone still ranks: optional files that fail are reported, not fatal.
     const [sequence, lifecycle] = await Promise.allSettled([this.sequenceFor(options, catalog), this.lifecycleFor(options)]);
+    lap('extras');
     this.loaded = {
       catalog, scorer, backend,
       sequence: sequence.status === 'fulfilled' ? sequence.value : undefined,
@@ -180,6 +205,26 @@ export class Engine implements EngineApi {
       storage: this.slot.status(), consent: this.consent,
       ...(cachedBecause ? { catalogStale: cachedBecause } : {}),
     };
+  }
+
+  /**
+   * The backend for this catalog: forced, else this device's choice for a catalog of its size
+   * class when one was measured within `backendRememberMs`, else measured now (and remembered).
+   */
+  private async backendFor(catalog: Catalog, forced: BackendReport['name'] | undefined): Promise<BackendReport> {
+    const rows = catalog.items.length;
+    const key = `backend:${catalog.dim}x1e${Math.floor(Math.log10(rows))}`;
+    const storage = this.slot.storage;
+    let remembered: RememberedBackend | undefined;
+    try {
+      const saved = forced ? undefined : JSON.parse((await storage.readSetting(key)) ?? 'null') as RememberedBackend | null;
+      if (saved && typeof saved.name === 'string' && this.now() - saved.at < STORAGE_SETTINGS.backendRememberMs) remembered = saved;
+    } catch {
+      // Unreadable: measure.
+    }
+    const report = await this.host.chooseBackend(catalog.matrix, rows, catalog.dim, forced, remembered);
+    if (!forced && report.rememberedFrom === undefined) await storage.writeSetting(key, JSON.stringify({ name: report.name, at: this.now() })).catch(() => undefined);
+    return report;
   }
 
   private async retryCatalog(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<void> {
@@ -402,7 +447,7 @@ export class Engine implements EngineApi {
     const similarity = q ? await scorer.score(q, request.candidates ? candidates : undefined) : new Float32Array(candidates.length);
     // The bundle reads the shown item as the session's latest look: what goes with it comes up.
     const session = related ? { ...profile, session: { ...profile.session, events: [...profile.session.events, { type: 'view' as const, itemId: related, time: now }] } } : profile;
-    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules }, candidates, similarity);
+    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules, scratch: this.scratch }, candidates, similarity);
     return { items: request.details ? withDetails(catalog, items) : items, ...this.took(backend, t0, request.placement), ...(errors.length ? { ruleErrors: errors } : {}) };
   }
 
@@ -417,7 +462,7 @@ export class Engine implements EngineApi {
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now);
     const similarity = q && candidates.length ? await scorer.score(q, candidates) : new Float32Array(candidates.length);
-    const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile), rules }, list, strength, candidates, similarity);
+    const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile), rules, scratch: this.scratch }, list, strength, candidates, similarity);
     return { items: details ? withDetails(catalog, items) : items, ...this.took(backend, t0, placement), ...(errors.length ? { ruleErrors: errors } : {}) };
   }
 

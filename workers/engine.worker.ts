@@ -15,7 +15,7 @@ installErrorTransfer(transferHandlers);
 
 const engine = new Engine({
   chooseBackend,
-  fetch: (url) => fetch(url),
+  fetch: (url, init) => fetch(url, init),
   openStorage: (name) => IdbStorage.open(name),
   deleteStorage: (name) => IdbStorage.deleteDatabase(name),
   tabs: browserTabs,

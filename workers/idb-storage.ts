@@ -1,8 +1,9 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CatalogJson } from '../src/core/catalog';
+import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
 import { LocalrecError } from '../src/core/errors';
 import type { CleanEvent } from '../src/core/events';
 import type { Profile } from '../src/core/profile/state';
+import { catalogFromParts, catalogParts, type CatalogParts } from './catalog-record';
 import { newStorageKey, Sealer, type Sealed } from './sealer';
 import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
 
@@ -27,9 +28,12 @@ interface LocalrecDB extends DBSchema {
   events: { key: number; value: { id?: number; event: CleanEvent }; indexes: { time: number } };
   chunks: { key: number; value: Chunk; indexes: { last: number } };
   profile: { key: 'current'; value: Sealed | Profile };
-  /** A cached catalog, sealed (`json` in databases written before it was). */
-  catalogs: { key: string; value: Omit<StoredCatalog, 'json'> & { sealed?: Sealed; json?: CatalogJson } };
-  /** Small settings: catalog version per source, the key, the next event number, how many events are stored. */
+  /**
+   * A cached catalog, sealed: `built` (its items, matrix and prior as built: catalog-record.ts);
+   * JSON `sealed` or plain `json` in databases written by older SDKs.
+   */
+  catalogs: { key: string; value: Omit<StoredCatalog, 'catalog' | 'etag'> & { built?: { about: Sealed; matrix: Sealed; prior: Sealed }; sealed?: Sealed; json?: CatalogJson } };
+  /** Small settings: catalog version and ETag per source, the key, the next event number, how many events are stored, `setting:*` (storage.ts). */
   meta: { key: string; value: string | number | CryptoKey };
 }
 
@@ -203,23 +207,60 @@ export class IdbStorage implements EngineStorage {
       const version = await this.db.get('meta', `catalog:${source}`);
       const record = typeof version === 'string' ? await this.db.get('catalogs', version) : undefined;
       if (!record) return undefined;
-      const { sealed, json, ...about } = record;
-      // Cached before the catalog was sealed too: plain `json`.
-      return { ...about, json: sealed ? ((await this.sealer.open(sealed)) as CatalogJson) : json! };
+      const { sealed, json, built, ...about } = record;
+      if (built) {
+        const [parts, matrix, prior] = await Promise.all([this.sealer.open(built.about), this.sealer.openBytes(built.matrix), this.sealer.openBytes(built.prior)]);
+        return { ...about, catalog: catalogFromParts({ about: parts as CatalogParts['about'], matrix: new Float32Array(matrix), prior: new Float32Array(prior) }) };
+      }
+      // Cached by an older SDK as JSON (sealed, or plain before sealing): built again.
+      return { ...about, catalog: parseCatalog(sealed ? await this.sealer.open(sealed) : json) };
     });
   }
 
-  /** Sealed like the rest: the cache names every item a shopper could have looked at, next to their sealed events. */
-  async cacheCatalog(source: string, json: CatalogJson): Promise<void> {
-    const sealed = await this.sealer.seal(json);
+  async cachedCatalogTag(source: string): Promise<{ version: string; etag?: string } | undefined> {
+    return this.guard('read the catalog cache', async () => {
+      const [version, etag] = await Promise.all([this.db.get('meta', `catalog:${source}`), this.db.get('meta', `catalog-etag:${source}`)]);
+      return typeof version === 'string' ? { version, ...(typeof etag === 'string' ? { etag } : {}) } : undefined;
+    });
+  }
+
+  /**
+   * Sealed like the rest: the cache names every item a shopper could have looked at, next to their
+   * sealed events. The version already cached for the source is not sealed and written again (at
+   * 100,000 items with embeddings that was most of a warm start); only its ETag is noted.
+   */
+  async cacheCatalog(source: string, catalog: Catalog, etag?: string): Promise<void> {
+    const key = `catalog:${source}` as const;
+    const setEtag = (meta: { put(v: string, k: string): Promise<unknown>; delete(k: string): Promise<unknown> }) =>
+      etag === undefined ? meta.delete(`catalog-etag:${source}`) : meta.put(etag, `catalog-etag:${source}`);
+    const cached = await this.guard('read the catalog cache', () => this.db.get('meta', key));
+    if (cached === catalog.version && (await this.guard('read the catalog cache', () => this.db.getKey('catalogs', catalog.version))) !== undefined) {
+      await this.guard('cache the catalog', async () => setEtag(this.db.transaction('meta', 'readwrite').store));
+      return;
+    }
+    const parts = catalogParts(catalog);
+    const [about, matrix, prior] = await Promise.all([this.sealer.seal(parts.about), this.sealer.sealBytes(bytesOf(parts.matrix)), this.sealer.sealBytes(bytesOf(parts.prior))]);
     await this.guard('cache the catalog', async () => {
       const tx = this.db.transaction(['catalogs', 'meta'], 'readwrite');
       const catalogs = tx.objectStore('catalogs');
-      for (const old of await catalogs.getAll()) if (old.source === source && old.version !== json.version) await catalogs.delete(old.version);
-      await catalogs.put({ version: json.version, source, storedAt: Date.now(), sealed });
-      await tx.objectStore('meta').put(json.version, `catalog:${source}`);
+      const meta = tx.objectStore('meta');
+      // One version per source is kept: the one the meta entry names is the one to drop.
+      const old = await meta.get(key);
+      if (typeof old === 'string' && old !== catalog.version && (await catalogs.get(old))?.source === source) await catalogs.delete(old);
+      await catalogs.put({ version: catalog.version, source, storedAt: Date.now(), built: { about, matrix, prior } });
+      await meta.put(catalog.version, key);
+      await setEtag(meta);
       await tx.done;
     });
+  }
+
+  async readSetting(key: string): Promise<string | undefined> {
+    const value = await this.guard('read a setting', () => this.db.get('meta', `setting:${key}`));
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  async writeSetting(key: string, value: string): Promise<void> {
+    await this.guard('store a setting', () => this.db.put('meta', value, `setting:${key}`));
   }
 
   async destroy(): Promise<void> {
@@ -309,6 +350,11 @@ async function keyOf(db: IDBPDatabase<LocalrecDB>): Promise<CryptoKey> {
   if (key === candidate) await tx.store.put(key, 'key');
   await tx.done;
   return key;
+}
+
+/** The bytes of a typed array, as WebCrypto takes them. */
+function bytesOf(a: Float32Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 function isSealed(v: unknown): v is Sealed {

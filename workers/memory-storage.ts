@@ -1,4 +1,4 @@
-import type { CatalogJson } from '../src/core/catalog';
+import type { Catalog } from '../src/core/catalog';
 import type { Profile } from '../src/core/profile/state';
 import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
 
@@ -12,6 +12,7 @@ export class MemoryStorage implements EngineStorage {
   private events: StoredEvent[] = [];
   private next = 1;
   private readonly catalogs = new Map<string, StoredCatalog>();
+  private readonly settings = new Map<string, string>();
 
   async loadProfile(): Promise<unknown> {
     return this.profile && structuredClone(this.profile);
@@ -55,14 +56,34 @@ export class MemoryStorage implements EngineStorage {
     return this.catalogs.get(source);
   }
 
-  async cacheCatalog(source: string, json: CatalogJson): Promise<void> {
-    this.catalogs.set(source, { version: json.version, source, storedAt: Date.now(), json });
+  async cachedCatalogTag(source: string): Promise<{ version: string; etag?: string } | undefined> {
+    const c = this.catalogs.get(source);
+    return c && { version: c.version, ...(c.etag === undefined ? {} : { etag: c.etag }) };
+  }
+
+  async cacheCatalog(source: string, catalog: Catalog, etag?: string): Promise<void> {
+    const cached = this.catalogs.get(source);
+    if (cached?.version === catalog.version) {
+      if (etag === undefined) delete cached.etag;
+      else cached.etag = etag;
+      return;
+    }
+    this.catalogs.set(source, { version: catalog.version, source, storedAt: Date.now(), catalog, ...(etag === undefined ? {} : { etag }) });
+  }
+
+  async readSetting(key: string): Promise<string | undefined> {
+    return this.settings.get(key);
+  }
+
+  async writeSetting(key: string, value: string): Promise<void> {
+    this.settings.set(key, value);
   }
 
   async destroy(): Promise<void> {
     this.profile = undefined;
     this.events = [];
     this.catalogs.clear();
+    this.settings.clear();
   }
 
   isOpen(): boolean {

@@ -21,8 +21,17 @@ export class Sealer {
 
   /** Throws when the data was not sealed with this key or was altered (GCM authenticates it). */
   async open(sealed: Sealed): Promise<unknown> {
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, this.key, sealed.data);
-    return decodeValue(new TextDecoder().decode(plain));
+    return decodeValue(new TextDecoder().decode(await this.openBytes(sealed)));
+  }
+
+  /** Seals bytes as they are (a catalog's matrix: 25 MB at 100,000 items, which JSON would make several times larger and slower). */
+  async sealBytes(bytes: Uint8Array<ArrayBuffer>): Promise<Sealed> {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    return { iv, data: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, this.key, bytes) };
+  }
+
+  async openBytes(sealed: Sealed): Promise<ArrayBuffer> {
+    return crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, this.key, sealed.data);
   }
 }
 

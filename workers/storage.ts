@@ -1,9 +1,9 @@
-import type { CatalogJson } from '../src/core/catalog';
+import type { Catalog } from '../src/core/catalog';
 import type { CleanEvent } from '../src/core/events';
 import type { Profile } from '../src/core/profile/state';
 
-/** A catalog as cached for offline starts. */
-export interface StoredCatalog { version: string; source: string; storedAt: number; json: CatalogJson }
+/** A catalog as cached for warm and offline starts: built, ready to rank; `etag` is the server's for that copy. */
+export interface StoredCatalog { version: string; source: string; storedAt: number; etag?: string; catalog: Catalog }
 
 /** An event as kept in the raw log, with its number and the id the page gave it (for replays). */
 export interface StoredEvent { id: number; eventId?: string; event: CleanEvent }
@@ -38,8 +38,17 @@ export interface EngineStorage {
   /** Ages out raw events older than `before` (epoch ms) and all but the newest `keep`; returns how many went. */
   prune(before: number, keep: number): Promise<number>;
   cachedCatalog(source: string): Promise<StoredCatalog | undefined>;
-  /** Caches a validated catalog under its version and drops other versions of the same source. */
-  cacheCatalog(source: string, json: CatalogJson): Promise<void>;
+  /** The version and ETag of the catalog cached for `source`, without reading the catalog itself (to revalidate it). */
+  cachedCatalogTag(source: string): Promise<{ version: string; etag?: string } | undefined>;
+  /**
+   * Caches a built catalog (with the server's ETag for it) under its version and drops the other
+   * version of the same source; a catalog whose version is already the one cached for the source
+   * is not written again (only a changed ETag is noted).
+   */
+  cacheCatalog(source: string, catalog: Catalog, etag?: string): Promise<void>;
+  /** A small setting kept for this device (the remembered backend choice); undefined when none is kept. */
+  readSetting(key: string): Promise<string | undefined>;
+  writeSetting(key: string, value: string): Promise<void>;
   /** False once the storage was closed, by `close()` or by another tab deleting or upgrading the database. */
   isOpen(): boolean;
   /** Deletes everything: events, profile, caches, and the storage itself with its key. The instance is closed after. */

@@ -13,7 +13,7 @@ export function nodeHost(files: Record<string, unknown>, overrides: Partial<Engi
     fetched,
     now: () => T0,
     sleep: async () => undefined,
-    chooseBackend: async () => ({ name: 'cpu', measured: [{ name: 'cpu', ms: 0 }] }),
+    chooseBackend: async (_m, _r, _d, _f, remembered) => (remembered ? { name: 'cpu', measured: [], rememberedFrom: remembered.at } : { name: 'cpu', measured: [{ name: 'cpu', ms: 0 }] }),
     openStorage: (name) => IdbStorage.open(name),
     deleteStorage: (name) => IdbStorage.deleteDatabase(name),
     async fetch(url) {

@@ -1,4 +1,5 @@
 import type { Pool, RankContext } from './context';
+import { floatsFor } from './scratch';
 import { brandSignal, categorySignal, priceBandSignal } from './signals/affinity';
 import { priorSignal } from './signals/prior';
 import { sequenceSignal } from './signals/sequence';
@@ -47,17 +48,27 @@ function effectiveWeight(ctx: RankContext, name: SignalName, weights: Record<Sig
 export function blend(ctx: RankContext, pool: Pool, weights: Record<SignalName, number> = RANK_WEIGHTS): Blend {
   const n = pool.items.length;
   const parts = {} as Record<SignalName, Float32Array>;
-  const total = new Float64Array(n);
+  const used: Float32Array[] = [];
+  let zeros: Float32Array | undefined;
   for (const name of SIGNAL_NAMES) {
     const w = effectiveWeight(ctx, name, weights);
-    const part = w === 0 ? new Float32Array(n) : SIGNALS[name].values(ctx, pool);
-    for (let c = 0; c < n; c++) {
-      part[c] = w * part[c]!;
-      total[c] = total[c]! + part[c]!;
+    if (w === 0) {
+      parts[name] = zeros ??= floatsFor(ctx, 'blend.zeros', n).fill(0);
+      continue;
     }
+    const part = SIGNALS[name].values(ctx, pool, floatsFor(ctx, `blend.${name}`, n));
+    for (let c = 0; c < n; c++) part[c] = w * part[c]!;
     parts[name] = part;
+    used.push(part);
   }
-  return { parts, total: Float32Array.from(total) };
+  // Summed per item in double precision, in SIGNAL_NAMES order, then stored as float32.
+  const total = floatsFor(ctx, 'blend.total', n);
+  for (let c = 0; c < n; c++) {
+    let t = 0;
+    for (let s = 0; s < used.length; s++) t += used[s]![c]!;
+    total[c] = t;
+  }
+  return { parts, total };
 }
 
 /** One pool item's contribution from each signal. */

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog';
 import type { Profile } from '../profile/state';
 import type { RecommendRequest } from './request';
+import type { Scratch } from './scratch';
 import type { Rule } from './rules';
 import type { SequenceScores } from './signals/sequence';
 
@@ -20,6 +21,8 @@ export interface RankContext {
   readonly seenDamping?: number;
   /** Business rules in force for this call (store-wide and the request's, parsed: rules.ts). */
   readonly rules?: readonly Rule[];
+  /** Typed arrays to reuse instead of allocating (scratch.ts); the engine passes one, tests need not. */
+  readonly scratch?: Scratch;
 }
 
 /** The candidates still in play, in request order: catalog indices and their cosine to the profile's query. */

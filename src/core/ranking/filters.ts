@@ -1,5 +1,7 @@
 import { suppressionTest } from '../profile/interests';
+import { catalogColumns } from './columns';
 import type { Pool, RankContext } from './context';
+import { flagsFor, floatsFor, intsFor } from './scratch';
 import { ruleFilter } from './rules';
 
 /** Items bought this recently are not recommended again. */
@@ -13,7 +15,7 @@ export const JUST_BOUGHT_MS = 30 * 86_400_000;
  */
 export function applyFilters(ctx: RankContext, candidates: Int32Array, similarity: Float32Array): Pool {
   const { catalog, profile: p, request: req, now } = ctx;
-  const blocked = new Uint8Array(catalog.items.length);
+  const blocked = flagsFor(ctx, 'filters.blocked', catalog.items.length);
   const block = (id: string) => {
     const i = catalog.index.get(id);
     if (i !== undefined) blocked[i] = 1;
@@ -25,13 +27,13 @@ export function applyFilters(ctx: RankContext, candidates: Int32Array, similarit
   const suppressed = suppressionTest(p);
   const keep = ruleFilter(ctx.rules ?? [], { catalog, profile: p, now, currentItem: req.context?.itemId });
 
-  const items = new Int32Array(candidates.length);
-  const sim = new Float32Array(candidates.length);
+  const { available } = catalogColumns(catalog);
+  const items = intsFor(ctx, 'filters.items', candidates.length);
+  const sim = floatsFor(ctx, 'filters.similarity', candidates.length);
   let n = 0;
   for (let c = 0; c < candidates.length; c++) {
     const i = candidates[c]!;
-    const item = catalog.items[i]!;
-    if (!item.available || blocked[i] || suppressed?.(item) || (keep && !keep(i))) continue;
+    if (!available[i] || blocked[i] || suppressed?.(catalog.items[i]!) || (keep && !keep(i))) continue;
     items[n] = i;
     sim[n++] = similarity[c]!;
   }

@@ -1,7 +1,6 @@
-import { categoryKey, type Catalog } from '../../catalog';
-import { priceBand } from '../../hash-embedding';
+import { categoryKey } from '../../catalog';
 import { affinityAt, type Affinity } from '../../profile/state';
-import type { Pool } from '../context';
+import { catalogColumns, spread } from '../columns';
 import type { Signal } from './signal';
 import { catalogVariety } from './variety';
 
@@ -18,28 +17,24 @@ function scaled(rec: Record<string, Affinity>, now: number): Map<string, number>
   return m;
 }
 
-/** Applies `value` to every pool item. */
-function perItem(catalog: Catalog, pool: Pool, value: (item: Catalog['items'][number]) => number): Float32Array {
-  const out = new Float32Array(pool.items.length);
-  for (let c = 0; c < out.length; c++) out[c] = value(catalog.items[pool.items[c]!]!);
-  return out;
-}
-
 /**
  * The shopper's affinity to the item's category: its deepest category path the shopper has
  * shown interest in, discounted by how much shallower than the item's own path it is. A category
  * the page is showing (`context.category`) counts in full.
  */
 export const categorySignal: Signal = {
-  values({ catalog, profile, request, now }, pool) {
+  values({ catalog, profile, request, now }, pool, out) {
     const aff = scaled(profile.categories, now);
     const browsing = request.context?.category;
-    return perItem(catalog, pool, (item) => {
+    const cols = catalogColumns(catalog);
+    // One value per distinct category path (columns.ts), then one read per candidate.
+    const table = Float32Array.from(cols.categories, ({ keys }) => {
       let cat = 0;
-      for (let d = item.category.length; d >= 1 && cat === 0; d--) cat = (aff.get(categoryKey(item.category, d)) ?? 0) * (d / item.category.length);
-      const inContext = browsing !== undefined && categoryKey(item.category).startsWith(browsing) ? 1 : 0;
+      for (let d = keys.length; d >= 1 && cat === 0; d--) cat = (aff.get(keys[d - 1]!) ?? 0) * (d / keys.length);
+      const inContext = browsing !== undefined && keys[keys.length - 1]!.startsWith(browsing) ? 1 : 0;
       return Math.max(cat, inContext);
     });
+    return spread(pool.items, cols.category, table, out);
   },
   informative: ({ catalog }) => catalogVariety(catalog).categories,
   reason({ catalog }, i, weight) {
@@ -50,9 +45,10 @@ export const categorySignal: Signal = {
 
 /** The shopper's affinity to the item's brand (or design range). */
 export const brandSignal: Signal = {
-  values({ catalog, profile, now }, pool) {
+  values({ catalog, profile, now }, pool, out) {
     const aff = scaled(profile.brands, now);
-    return perItem(catalog, pool, (item) => (item.brand === undefined ? 0 : aff.get(item.brand) ?? 0));
+    const cols = catalogColumns(catalog);
+    return spread(pool.items, cols.brand, Float32Array.from(cols.brands, (brand) => (brand === undefined ? 0 : aff.get(brand) ?? 0)), out);
   },
   informative: ({ catalog }) => catalogVariety(catalog).brands,
   reason({ catalog }, i, weight) {
@@ -63,9 +59,10 @@ export const brandSignal: Signal = {
 
 /** The shopper's affinity to the item's price band (see `priceBand`). */
 export const priceBandSignal: Signal = {
-  values({ catalog, profile, now }, pool) {
+  values({ catalog, profile, now }, pool, out) {
     const aff = scaled(profile.priceBands, now);
-    return perItem(catalog, pool, (item) => aff.get(String(priceBand(item.price))) ?? 0);
+    const cols = catalogColumns(catalog);
+    return spread(pool.items, cols.priceBand, Float32Array.from(cols.priceBands, (band) => aff.get(band) ?? 0), out);
   },
   informative: ({ catalog }) => catalogVariety(catalog).priceBands,
   reason(_ctx, _i, weight) {

@@ -10,8 +10,9 @@ import { hasContent } from './variety';
  * without content, the prior would only reorder what the fit ordered, and counts nothing.
  */
 export const priorSignal: Signal = {
-  values({ catalog }, pool) {
-    return Float32Array.from(pool.items, (i) => catalog.prior[i]!);
+  values({ catalog }, pool, out = new Float32Array(pool.items.length)) {
+    for (let c = 0; c < out.length; c++) out[c] = catalog.prior[pool.items[c]!]!;
+    return out;
   },
   informative: ({ catalog, sequence }) => sequence === undefined || hasContent(catalog),
   reason(_ctx, _i, weight) {

@@ -84,12 +84,11 @@ export class CatalogSequenceRanker {
  * an item already in the cart, the weaker evidence left is not blown up to full weight.
  */
 export const sequenceSignal: Signal = {
-  values({ sequence }, pool) {
-    const out = new Float32Array(pool.items.length);
-    if (!sequence) return out;
+  values({ sequence }, pool, out = new Float32Array(pool.items.length)) {
     let max = 0;
-    for (const i of pool.requested) max = Math.max(max, sequence.scores[i]!);
-    if (max > 0) for (let c = 0; c < out.length; c++) out[c] = sequence.scores[pool.items[c]!]! / max;
+    if (sequence) for (const i of pool.requested) max = Math.max(max, sequence.scores[i]!);
+    if (!sequence || max === 0) return out.fill(0);
+    for (let c = 0; c < out.length; c++) out[c] = sequence.scores[pool.items[c]!]! / max;
     return out;
   },
   reason({ catalog, sequence }, i, weight) {

@@ -5,8 +5,11 @@ import type { Pool, RankContext, Reason } from '../context';
  * `SIGNALS` and `RANK_WEIGHTS` (blend.ts).
  */
 export interface Signal {
-  /** One value per pool item, in [0, 1]; the blend multiplies it by the signal's weight. */
-  values(ctx: RankContext, pool: Pool): Float32Array;
+  /**
+   * One value per pool item, in [0, 1], written into `out` (every entry; it may hold anything
+   * before) and returned; the blend multiplies it by the signal's weight. Without `out`, a new array.
+   */
+  values(ctx: RankContext, pool: Pool, out?: Float32Array): Float32Array;
   /**
    * The reason this signal gives for the item at catalog index `item`, whose score it raised by
    * `contribution`; undefined when it has nothing a shopper would recognise.

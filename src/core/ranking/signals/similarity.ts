@@ -10,8 +10,9 @@ const MIN_NAMED_COSINE = 0.2;
 
 /** Cosine of the item to the profile's query vector (computed on tfjs by the worker; see Pool). */
 export const similaritySignal: Signal = {
-  values(_ctx, pool) {
-    return pool.similarity.map((s) => Math.max(0, s));
+  values(_ctx, pool, out = new Float32Array(pool.similarity.length)) {
+    for (let c = 0; c < out.length; c++) out[c] = Math.max(0, pool.similarity[c]!);
+    return out;
   },
   // Hashed embeddings of items that share no content field are each item's identity: the cosine
   // says only "seen before" (the sequence signal's repeat weight, fitted to the store, says that)

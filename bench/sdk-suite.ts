@@ -1,0 +1,171 @@
+/**
+ * The benchmark's page-side suites (bench/run.ts runs them): the SDK as a store's page uses it,
+ * the script-tag build from dist/lib, its real worker with sealed IndexedDB.
+ */
+import type { Browser, Page } from '@playwright/test';
+import { KEEP_NAMES, readCatalog, workerHeap, workerOf, type BenchCatalog } from './browser';
+import { syntheticEvents } from './catalogs';
+
+type Stats = { p50: number; p95: number; p99: number; max: number; n: number };
+/** What the bench page holds: the script-tag SDK's global, the instance, and the long tasks seen. */
+interface BenchWindow {
+  localrec: { createLocalrec(o: object): Rec };
+  rec: Rec;
+  started: Promise<{ info: Record<string, unknown>; ms: number }>;
+  longTasks: number[];
+}
+interface Rec {
+  ready(): Promise<Record<string, unknown>>;
+  track(e: object): Promise<{ stored: boolean; durable?: boolean }>;
+  recommend(r: object): Promise<{ tookMs: number; items: { id: string }[] }>;
+  profile(): Promise<{ storedEvents: number }>;
+  destroy(): Promise<void>;
+}
+
+/** p50 / p95 / p99 / max of a list of times, in ms to 3 decimals. */
+export function stats(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => Math.round((s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN) * 1000) / 1000;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1), n: s.length };
+}
+
+/** Every long task (> 50 ms) on the page's main thread, from the first script on. */
+const WATCH_LONG_TASKS = () => {
+  (window as unknown as BenchWindow).longTasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => (window as unknown as BenchWindow).longTasks.push(Math.round(e.duration)))).observe({ type: 'longtask', buffered: true });
+};
+
+/** Starts the SDK on the page; resolves with ReadyInfo and the page's own measure of ready(). */
+async function start(page: Page, options: object) {
+  const worker = await workerOf(page, 'localrec-worker', () => page.evaluate((o) => {
+    const t0 = performance.now();
+    (window as unknown as BenchWindow).rec = (window as unknown as BenchWindow).localrec.createLocalrec(o);
+    (window as unknown as BenchWindow).started = (window as unknown as BenchWindow).rec.ready().then((info) => ({ info, ms: Math.round(performance.now() - t0) }));
+  }, options));
+  const started = await page.evaluate(() => (window as unknown as BenchWindow).started);
+  const longTasks = await page.evaluate(() => (window as unknown as BenchWindow).longTasks.splice(0));
+  return { worker, readyMs: started.ms, info: started.info, longTasks };
+}
+
+/** Cold and warm start, recommend() round trips, heap and tensors after start-up and after `soakCalls` calls. */
+export async function sdkSuite(browser: Browser, origin: string, c: BenchCatalog, { calls, soakCalls }: { calls: number; soakCalls: number }) {
+  const context = await browser.newContext();
+  await context.addInitScript(KEEP_NAMES);
+  await context.addInitScript(WATCH_LONG_TASKS);
+  const page = await context.newPage();
+  const options = { catalog: c.file, dbName: 'bench', ...(c.bundle ? { bundle: c.bundle } : {}) };
+  try {
+    await page.goto(`${origin}/`);
+    const downloadMs = await page.evaluate(async (url) => {
+      const t0 = performance.now();
+      await (await fetch(url, { cache: 'no-store' })).arrayBuffer();
+      return Math.round(performance.now() - t0);
+    }, c.file);
+    const cold = await start(page, options);
+    const tensors = () => cold.worker.evaluate(() => (self as unknown as { _tfengine: { memory(): { numTensors: number } } })._tfengine.memory().numTensors);
+    const afterStart = { ...(await workerHeap(browser, 'localrec-worker')), tensors: await tensors() };
+    const events = syntheticEvents(readCatalog(c.file), 20);
+    await page.evaluate(async (evs) => { for (const e of evs) await (window as unknown as BenchWindow).rec.track(e); }, events);
+    const round = await page.evaluate(async (n) => {
+      const took: number[] = [];
+      const trip: number[] = [];
+      for (let i = 0; i < n + 5; i++) {
+        const t0 = performance.now();
+        const r = await (window as unknown as BenchWindow).rec.recommend({ k: 20 });
+        if (i >= 5) {
+          trip.push(performance.now() - t0);
+          took.push(r.tookMs);
+        }
+      }
+      return { took, trip };
+    }, calls);
+    const soakStart = Date.now();
+    await page.evaluate(async (n) => { for (let i = 0; i < n; i++) await (window as unknown as BenchWindow).rec.recommend({ k: 20 }); }, soakCalls);
+    const afterCalls = { calls: soakCalls, seconds: Math.round((Date.now() - soakStart) / 1000), ...(await workerHeap(browser, 'localrec-worker')), tensors: await tensors() };
+    await page.evaluate(() => (window as unknown as BenchWindow).rec.destroy());
+    // Warm: the same device (IndexedDB and HTTP cache kept), a new page view.
+    await page.reload();
+    const warm = await start(page, options);
+    const warmCheck = await page.evaluate(async () => (await (window as unknown as BenchWindow).rec.recommend({ k: 20 })).items.length);
+    await page.evaluate(() => (window as unknown as BenchWindow).rec.destroy());
+    return {
+      downloadMs,
+      cold: { readyMs: cold.readyMs, startupMs: cold.info.startupMs, phases: cold.info.phases, backend: (cold.info.backend as { name: string }).name, longTasks: cold.longTasks },
+      warm: { readyMs: warm.readyMs, startupMs: warm.info.startupMs, phases: warm.info.phases, backend: (warm.info.backend as { name: string }).name, longTasks: warm.longTasks, recommended: warmCheck },
+      recommend: { workerMs: stats(round.took), roundTripMs: stats(round.trip) },
+      memory: { afterStart, afterCalls },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Ingest: `events` un-awaited track() calls on the demo catalog until every one is durable,
+ * beside raw IndexedDB writing as many plain records in one transaction (the floor); then, on
+ * `largeCatalog`, track()'s own cost on the main thread over 1,000 events and the long tasks
+ * during start-up and those events.
+ */
+export async function ingestSuite(browser: Browser, origin: string, { events, largeCatalog }: { events: number; largeCatalog: string }) {
+  const context = await browser.newContext();
+  await context.addInitScript(KEEP_NAMES);
+  await context.addInitScript(WATCH_LONG_TASKS);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/`);
+    const sustained = await page.evaluate(async (n) => {
+      const rec = (window as unknown as BenchWindow).localrec.createLocalrec({ catalog: '/demo/catalog.json', dbName: 'bench-ingest' });
+      await rec.ready();
+      const ids = ((await (await fetch('/demo/catalog.json')).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+      const t0 = performance.now();
+      const results = await Promise.all(Array.from({ length: n }, (_, i) => rec.track({ type: i % 5 === 0 ? 'click' : 'view', itemId: ids[(i * 7919) % ids.length] })));
+      const sdkMs = performance.now() - t0;
+      const durable = results.filter((r) => r.stored && r.durable).length;
+      await rec.destroy();
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open('bench-raw', 1);
+        req.onupgradeneeded = () => req.result.createObjectStore('e', { autoIncrement: true });
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const t1 = performance.now();
+      await new Promise((resolve, reject) => {
+        const tx = db.transaction('e', 'readwrite');
+        for (let i = 0; i < n; i++) tx.objectStore('e').add({ type: 'view', itemId: ids[(i * 7919) % ids.length], time: Date.now() });
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      const rawMs = performance.now() - t1;
+      db.close();
+      return { events: n, durable, sdkEventsPerSecond: Math.round(n / (sdkMs / 1000)), rawIndexedDbEventsPerSecond: Math.round(n / (rawMs / 1000)), sdkToRawTimeRatio: Math.round((sdkMs / rawMs) * 100) / 100 };
+    }, events);
+    await page.evaluate(() => (window as unknown as BenchWindow).longTasks.splice(0));
+    const large = readCatalog(largeCatalog);
+    const ids = large.items.filter((i) => i.available).map((i) => i.id);
+    const mainThread = await page.evaluate(async ({ catalog, ids }) => {
+      (window as unknown as BenchWindow).longTasks.splice(0);
+      const rec = (window as unknown as BenchWindow).localrec.createLocalrec({ catalog, dbName: 'bench-track' });
+      await rec.ready();
+      const startLongTasks = (window as unknown as BenchWindow).longTasks.splice(0);
+      const cost: number[] = [];
+      const pending: Promise<unknown>[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const t0 = performance.now();
+        pending.push(rec.track({ type: i % 4 === 0 ? 'click' : 'view', itemId: ids[(i * 7919) % ids.length] }));
+        cost.push(performance.now() - t0);
+        if (i % 50 === 49) await new Promise((r) => setTimeout(r, 0));
+      }
+      await Promise.all(pending);
+      const trackLongTasks = (window as unknown as BenchWindow).longTasks.splice(0);
+      await rec.destroy();
+      return { cost, startLongTasks, trackLongTasks };
+    }, { catalog: largeCatalog, ids });
+    const us = stats(mainThread.cost.map((ms) => ms * 1000));
+    return {
+      sustained,
+      track: { catalog: largeCatalog, events: 1000, mainThreadUs: us, longTasksDuringStart: mainThread.startLongTasks, longTasksDuring1000Events: mainThread.trackLongTasks },
+    };
+  } finally {
+    await context.close();
+  }
+}
