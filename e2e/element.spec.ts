@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { SDK_HOST, serveSdk, watchPageFailures } from './sdk-host';
 
@@ -17,6 +17,9 @@ for (const item of catalog.items) {
   item.url = `/p/${item.id}`;
   if (item.id === OUT_OF_STOCK) item.available = false;
 }
+// A catalog link that is not a web address is never rendered as one.
+const SCRIPT_LINK = [...catalog.items].filter((i) => i.available).sort((a, b) => b.popularity - a.popularity)[1]!;
+SCRIPT_LINK.url = 'javascript:alert(1)';
 const PINNED = [...catalog.items].filter((i) => i.available).sort((a, b) => a.popularity - b.popularity)[0]!.id;
 const rules = [{ type: 'pin', itemId: PINNED, position: 3, label: 'slow-seller' }, { type: 'pin', itemId: OUT_OF_STOCK, position: 1 }];
 const candles = catalog.items.filter((i) => i.available && i.category.join(' > ') === 'Home > Candles & lights').map((i) => i.id);
@@ -75,6 +78,12 @@ test('renders the pinned item where the store pinned it and never an out-of-stoc
   await expect(third.locator('[data-field="price"]')).toHaveText(/^£\d+\.\d\d$/);
   await expect(third.locator('[data-field="reason"]')).not.toBeEmpty();
   await expect(page.getByRole('list', { name: 'Picked for you' })).toBeVisible();
+  expect(ids).toContain(SCRIPT_LINK.id);
+  const scriptItem = page.locator(`#home li[data-localrec-id="${SCRIPT_LINK.id}"]`);
+  await expect(scriptItem.locator('a')).not.toHaveAttribute('href', /.*/);
+  // One tab stop per item: the link where there is one, else the item itself.
+  await expect(scriptItem).toHaveAttribute('tabindex', '0');
+  await expect(third).not.toHaveAttribute('tabindex', /.*/);
   await expect(page.locator('#fallback')).toBeHidden();
   // The product page's strip never shows the product itself.
   await expect(page.locator('#related')).toHaveAttribute('data-state', 'ready');
@@ -127,19 +136,28 @@ test('emits localrec-select on a click and on Enter, and tracks the click', asyn
       e.preventDefault(); // this page routes by itself: no navigation
     });
   });
-  const ids = await shown(page, '#home');
-  await page.locator('#home li[part="item"]').nth(2).locator('a').click();
-  // Keyboard: Tab onto the first strip's first link, then Enter.
-  await page.locator('#home li[part="item"]').first().locator('a').focus();
-  await page.keyboard.press('Enter');
-  // The related strip's items have no link: each item is the focus stop, and Enter chooses it.
+  await expect(page.locator('#related')).toHaveAttribute('data-state', 'ready');
+  // Each choice is tracked, which re-ranks the strips a moment later: an item is read as it is chosen.
+  const enterOn = async (item: Locator, focus: Locator) => {
+    await focus.focus();
+    const id = await item.getAttribute('data-localrec-id');
+    await page.keyboard.press('Enter');
+    return id;
+  };
+  // Keyboard: Enter on an item's link; the related strip's items have no link, so the item itself is the focus stop.
+  const linked = page.locator('#home li[part="item"]:not([tabindex])').first();
+  const viaLink = await enterOn(linked, linked.locator('a'));
   const relatedFirst = page.locator('#related li[part="item"]').first();
-  await relatedFirst.focus();
-  await page.keyboard.press('Enter');
-  const related = await shown(page, '#related');
+  const viaItem = await enterOn(relatedFirst, relatedFirst);
+  // A click on the pinned item, which stays in its place whatever the profile says.
+  const pinned = page.locator('#home li[part="item"]').nth(2);
+  await expect(pinned).toHaveAttribute('data-localrec-id', PINNED);
+  await pinned.locator('a').click();
   const selected = await page.evaluate(() => (window as unknown as { selected: { itemId: string; position: number; placement: string; reasons: { kind: string; rule?: string }[] }[] }).selected);
-  expect(selected.map((s) => [s.itemId, s.position, s.placement])).toEqual([[ids[2], 3, 'home'], [ids[0], 1, 'home'], [related[0], 1, 'pdp']]);
-  expect(selected[0]!.reasons[0]).toMatchObject({ kind: 'rule', rule: 'slow-seller' });
+  expect(selected.map((s) => [s.itemId, s.placement])).toEqual([[viaLink, 'home'], [viaItem, 'pdp'], [PINNED, 'home']]);
+  expect(selected[2]!.position).toBe(3);
+  expect(selected.every((s) => s.position >= 1 && s.reasons.length > 0)).toBe(true);
+  expect(selected[2]!.reasons[0]).toMatchObject({ kind: 'rule', rule: 'slow-seller' });
   expect(page.url()).toBe(`${SDK_HOST}/shop.html`);
   await expect.poll(async () => (await page.evaluate(() => (window as unknown as Paged).localrec('profile'))).events.click).toBe(3);
 });

@@ -99,11 +99,21 @@ function fill(node: ParentNode, r: Recommendation, reason: string): void {
       if (item.image && !el.hasAttribute('alt')) el.setAttribute('alt', item.title ?? '');
       el.hidden = !item.image;
     } else if (field === 'url') {
-      if (item.url) el.setAttribute('href', item.url);
+      const url = webUrl(item.url);
+      if (url) el.setAttribute('href', url);
       else el.removeAttribute('href');
     } else if (text !== undefined) {
       el.textContent = text;
     }
+  }
+}
+
+/** `url` when it is a web address (http, https, or relative to the page): never a `javascript:` link from catalog data. */
+function webUrl(url: string | undefined): string | undefined {
+  try {
+    return url && /^https?:$/.test(new URL(url, document.baseURI).protocol) ? url : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -303,6 +313,9 @@ function elementClass(): CustomElementConstructor {
         } catch {
           // The page's hook failed for this item: it keeps what the template gave it.
         }
+        // One tab stop per item: its own link or button once filled (an item without a url has no link), else the item itself.
+        if (li.querySelector(FOCUSABLE)) li.removeAttribute('tabindex');
+        else li.tabIndex = 0;
         next.set(r.id, li);
         return li;
       });
@@ -325,7 +338,6 @@ function elementClass(): CustomElementConstructor {
       const li = document.createElement('li');
       li.setAttribute('part', 'item');
       li.append(this.#template.cloneNode(true));
-      if (!li.querySelector(FOCUSABLE)) li.tabIndex = 0;
       return li;
     }
 
