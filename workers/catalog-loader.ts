@@ -38,7 +38,12 @@ export async function loadCatalog(
       // The cached copy is gone or unreadable: the whole catalog after all.
       res = await download(fetcher, source, 'catalog', 'catalog_fetch_failed');
     }
-    fresh = releaseEmbeddings(parseCatalog(catalogJson(await readBytes(res, onProgress), source)));
+    // Each step of a large catalog holds the worker for a while (seconds at 100,000 items on a
+    // busy phone): between them it answers the page's heartbeat, which gives up after 6 s.
+    const json = catalogJson(await readBytes(res, onProgress), source);
+    await breather();
+    fresh = releaseEmbeddings(parseCatalog(json));
+    await breather();
     await storage.cacheCatalog(source, fresh, res.headers.get('etag') ?? undefined);
   } catch (e) {
     failure = e instanceof LocalrecError ? e : new LocalrecError('catalog_fetch_failed', `Could not load the catalog from ${source}: ${String(e)}`);
@@ -49,6 +54,11 @@ export async function loadCatalog(
   if (!cached) throw failure!;
   onProgress?.({ status: 'cached', version: cached.version });
   return { catalog: cached.catalog, cachedBecause: `${failure!.message} The copy cached on this device (version ${cached.version}) is used.` };
+}
+
+/** A turn of the event loop, so messages waiting for the worker (the heartbeat's pings) are answered. */
+function breather(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A downloaded catalog: the compact format (catalog-compact.ts) by its magic bytes, else JSON v1. */
