@@ -39,8 +39,11 @@ const phases = (p: Phases) => (p ? Object.entries(p).map(([k, v]) => `${k} ${v}`
 
 export function writeReport(file: string, run: unknown): void {
   const r = run as Run;
-  const cats = Object.entries(r.catalogs);
-  const peerNames = [...new Set(cats.flatMap(([, c]) => c.worker.peers.map((p) => p.name)))];
+  const all = Object.entries(r.catalogs);
+  const inWorker = all.filter(([, c]) => !('error' in c));
+  const cats = inWorker.filter(([, c]) => !('error' in c.sdk));
+  const errors = all.flatMap(([name, c]) => ('error' in c ? [`${name}: ${(c as { error: string }).error}`] : 'error' in c.sdk ? [`${name} (through the SDK): ${(c.sdk as { error: string }).error}`] : []));
+  const peerNames = [...new Set(inWorker.flatMap(([, c]) => c.worker.peers.map((p) => p.name)))];
   const lines = [
     '# Benchmarks',
     '',
@@ -57,7 +60,7 @@ export function writeReport(file: string, run: unknown): void {
     '',
     row(['catalog', 'items', 'recommend()', 'same as reference', ...peerNames, 'best peer ÷ recommend', 'recommend ÷ floor']),
     row(Array(6 + peerNames.length).fill('---')),
-    ...cats.map(([name, c]) => row([
+    ...inWorker.map(([name, c]) => row([
       name, c.catalog.items, t(c.worker.interleaved.engineRecommendMs), c.worker.recommend.sameAsReference ? '✓' : '✗',
       ...peerNames.map((p) => {
         const peer = c.worker.peers.find((x) => x.name === p);
@@ -71,7 +74,7 @@ export function writeReport(file: string, run: unknown): void {
     'The script-tag build and its worker, sealed IndexedDB. Round trip: `await recommend()` seen by the page.',
     'Warm: the same device reloads the page (IndexedDB and the HTTP cache kept).',
     '',
-    row(['catalog', 'JSON MB', 'download ms', 'cold ready() ms', 'warm ready() ms', 'worker ms', 'round trip ms', 'long tasks (cold, warm)']),
+    row(['catalog', 'file MB', 'download ms', 'cold ready() ms', 'warm ready() ms', 'worker ms', 'round trip ms', 'long tasks (cold, warm)']),
     row(Array(8).fill('---')),
     ...cats.map(([name, c]) => row([
       name, Math.round(c.catalog.jsonBytes / 1e5) / 10, c.sdk.downloadMs, c.sdk.cold.readyMs, c.sdk.warm.readyMs,
@@ -106,6 +109,7 @@ export function writeReport(file: string, run: unknown): void {
     ...Object.entries(r.sizes).filter(([, v]) => v && v.gzipBytes !== undefined).map(([k, v]) => `- ${k}: ${v.gzipBytes}${v.budget ? ` (budget ${v.budget})` : ''}`),
     '',
     r.failures.length ? `**Failures:** ${r.failures.join('; ')}` : 'Every result was checked: no failures.',
+    ...(errors.length ? ['', `**Not measured** (left out of the tables above): ${errors.join('; ')}`] : []),
     '',
     '## The JSON of this run',
     '',

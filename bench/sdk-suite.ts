@@ -37,6 +37,7 @@ const WATCH_LONG_TASKS = () => {
 
 /** Starts the SDK on the page; resolves with ReadyInfo and the page's own measure of ready(). */
 async function start(page: Page, options: object) {
+  await page.evaluate(() => (window as unknown as BenchWindow).longTasks.splice(0));
   const worker = await workerOf(page, 'localrec-worker', () => page.evaluate((o) => {
     const t0 = performance.now();
     (window as unknown as BenchWindow).rec = (window as unknown as BenchWindow).localrec.createLocalrec(o);
@@ -53,6 +54,8 @@ export async function sdkSuite(browser: Browser, origin: string, c: BenchCatalog
   await context.addInitScript(KEEP_NAMES);
   await context.addInitScript(WATCH_LONG_TASKS);
   const page = await context.newPage();
+  // BENCH_CONSOLE=1 prints what the page and its workers log (to see inside a start).
+  if (process.env.BENCH_CONSOLE) page.on('console', (m) => console.error(`[${c.name}] ${m.text()}`));
   const options = { catalog: c.file, dbName: 'bench', ...(c.bundle ? { bundle: c.bundle } : {}) };
   try {
     await page.goto(`${origin}/`);

@@ -4,7 +4,7 @@ import { LocalrecError } from '../src/core/errors';
 import type { Progress } from '../src/protocol';
 import { releaseEmbeddings } from './catalog-record';
 import { download, readBytes, type Fetcher } from './downloads';
-import type { EngineStorage } from './storage';
+import type { EngineStorage, StoredCatalog } from './storage';
 
 /** The catalog for this start, and why the cached copy is used instead of the download, when it is. */
 export interface LoadedCatalog { catalog: Catalog; cachedBecause?: string }
@@ -22,12 +22,15 @@ export async function loadCatalog(
   if (typeof source !== 'string') return { catalog: releaseEmbeddings(parseCatalog(source)) };
   let fresh: Catalog | undefined;
   let failure: LocalrecError | undefined;
+  let cachedRead: Promise<StoredCatalog | undefined> | undefined;
   try {
     const tag = await storage.cachedCatalogTag(source).catch(() => undefined);
     onProgress?.({ status: 'download', url: source });
+    // Read while the server is asked: a 304 (the usual answer) then finds the catalog ready.
+    if (tag?.etag !== undefined) cachedRead = storage.cachedCatalog(source).catch(() => undefined);
     let res = await download(fetcher, source, 'catalog', 'catalog_fetch_failed', tag?.etag);
     if (res.status === 304) {
-      const cached = await storage.cachedCatalog(source).catch(() => undefined);
+      const cached = await cachedRead;
       if (cached) {
         onProgress?.({ status: 'cached', version: cached.version });
         return { catalog: cached.catalog };
@@ -35,17 +38,27 @@ export async function loadCatalog(
       // The cached copy is gone or unreadable: the whole catalog after all.
       res = await download(fetcher, source, 'catalog', 'catalog_fetch_failed');
     }
-    fresh = releaseEmbeddings(parseCatalog(catalogJson(await readBytes(res, onProgress), source)));
+    // Each step of a large catalog holds the worker for a while (seconds at 100,000 items on a
+    // busy phone): between them it answers the page's heartbeat, which gives up after 6 s.
+    const json = catalogJson(await readBytes(res, onProgress), source);
+    await breather();
+    fresh = releaseEmbeddings(parseCatalog(json));
+    await breather();
     await storage.cacheCatalog(source, fresh, res.headers.get('etag') ?? undefined);
   } catch (e) {
     failure = e instanceof LocalrecError ? e : new LocalrecError('catalog_fetch_failed', `Could not load the catalog from ${source}: ${String(e)}`);
   }
   // A catalog that downloaded and parsed ranks even when caching it failed.
   if (fresh) return { catalog: fresh };
-  const cached = await storage.cachedCatalog(source);
+  const cached = await (cachedRead ?? storage.cachedCatalog(source));
   if (!cached) throw failure!;
   onProgress?.({ status: 'cached', version: cached.version });
   return { catalog: cached.catalog, cachedBecause: `${failure!.message} The copy cached on this device (version ${cached.version}) is used.` };
+}
+
+/** A turn of the event loop, so messages waiting for the worker (the heartbeat's pings) are answered. */
+function breather(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A downloaded catalog: the compact format (catalog-compact.ts) by its magic bytes, else JSON v1. */
