@@ -7,7 +7,7 @@ import type { Catalog, CatalogItem } from '../src/core/catalog';
  * matrix holds it, normalised).
  */
 export interface CatalogParts {
-  about: { version: string; currency: string; dim: number; hashedItems: number; items: CatalogItem[] };
+  about: { version: string; currency: string; dim: number; hashedItems: number; items: CatalogItem[]; rules?: unknown };
   matrix: Float32Array<ArrayBuffer>;
   prior: Float32Array<ArrayBuffer>;
 }
@@ -15,7 +15,11 @@ export interface CatalogParts {
 /** The parts to keep of a built catalog. */
 export function catalogParts(c: Catalog): CatalogParts {
   return {
-    about: { version: c.version, currency: c.currency, dim: c.dim, hashedItems: c.hashedItems, items: c.items.map(withoutEmbedding) },
+    about: {
+      version: c.version, currency: c.currency, dim: c.dim, hashedItems: c.hashedItems, items: c.items.map(withoutEmbedding),
+      // The catalog's published rules travel with it: a warm start applies them as a cold one does.
+      ...(c.rules === undefined ? {} : { rules: c.rules }),
+    },
     matrix: c.matrix as Float32Array<ArrayBuffer>,
     prior: c.prior as Float32Array<ArrayBuffer>,
   };

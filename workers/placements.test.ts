@@ -32,7 +32,7 @@ describe('Engine placements and rules', () => {
 
   it('applies the rules the catalog publishes with the option\'s and the call\'s, reporting invalid ones while the catalog loads', async () => {
     const catalog = { ...testCatalogJson(), rules: [{ type: 'pin', itemId: 'c2', position: 1, label: 'catalog-hero' }, { type: 'exclude', where: { colour: 'red' } }] };
-    const { engine, info } = await suite.start(nodeHost({ '/catalog.json': catalog }), { rules: [{ type: 'exclude', where: { brand: 'Retrospot' } }] });
+    const { engine, info, dbName } = await suite.start(nodeHost({ '/catalog.json': catalog }), { rules: [{ type: 'exclude', where: { brand: 'Retrospot' } }] });
     expect(info.items).toBe(8);
     const out = await engine.recommend({ k: 3, rules: [{ type: 'bury', where: { ids: ['k4'] }, weight: 9 }] });
     expect(out.items.map((r) => r.id)).toEqual(['c2', 'k1', 'k2']);
@@ -42,6 +42,13 @@ describe('Engine placements and rules', () => {
     const reranked = await engine.rerank(['k3', 'k1', 'c2'], { strength: 0 });
     expect(reranked.items.map((r) => r.id)).toEqual(['c2', 'k1', 'k3']);
     expect(reranked.ruleErrors).toHaveLength(1);
+    // A later start that ranks with the cached copy (the download fails) applies them as well.
+    await engine.close();
+    const again = await suite.start(nodeHost({}), { dbName, rules: [{ type: 'exclude', where: { brand: 'Retrospot' } }] });
+    expect(again.info.catalogStale).toBeDefined();
+    const cached = await again.engine.recommend({ k: 3, rules: [{ type: 'bury', where: { ids: ['k4'] }, weight: 9 }] });
+    expect(cached.items.map((r) => r.id)).toEqual(['c2', 'k1', 'k2']);
+    expect(cached.ruleErrors!.map((e) => e.field)).toEqual(['catalog rules[1].where.colour']);
   });
 
   it('gives each result its display fields when asked (details: true)', async () => {

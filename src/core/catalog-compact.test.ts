@@ -14,9 +14,10 @@ const code = (f: () => unknown) => {
 };
 
 describe('the compact catalog format', () => {
-  it('gives back the same catalog without embeddings, display fields included', () => {
+  it('gives back the same catalog without embeddings, display fields, custom attributes and published rules included', () => {
     const json: CatalogJson = testCatalogJson();
-    json.items[0] = { ...json.items[0]!, image: 'https://x/1.jpg', url: '/p/c1' };
+    json.items[0] = { ...json.items[0]!, image: 'https://x/1.jpg', url: '/p/c1', attributes: { material: 'wool', weightKg: 1.5, organic: true } };
+    json.rules = [{ type: 'filter', where: { attributes: { material: 'wool' } } }];
     const bytes = encodeCompactCatalog(json);
     expect(isCompactCatalog(bytes)).toBe(true);
     expect(decodeCompactCatalog(bytes)).toEqual(json);

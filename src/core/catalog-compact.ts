@@ -1,4 +1,5 @@
-import type { CatalogItem, CatalogJson } from './catalog';
+import type { AttributeValue, CatalogItem, CatalogJson } from './catalog';
+import type { RuleInput } from './ranking/rules';
 import { LocalrecError } from './errors';
 import { utf8Decode, utf8Encode } from './sequence/utf8';
 
@@ -32,6 +33,8 @@ export interface CompactHeader {
   version: string;
   currency?: string;
   attribution?: string;
+  /** The catalog's published rules, as in JSON v1 (checked when ranking). */
+  rules?: unknown;
   count: number;
   /** Numbers per embedding; 0 when the items have none (the device hashes them, as for JSON v1). */
   dim: number;
@@ -53,6 +56,8 @@ export interface CompactHeader {
     /** Present when some item has one; null for the others. */
     image?: (string | null)[];
     url?: (string | null)[];
+    /** The items' custom attributes; present when some item has them, null for the others. */
+    attributes?: (Record<string, AttributeValue> | null)[];
   };
 }
 
@@ -86,18 +91,19 @@ export function encodeCompactCatalog(json: CatalogJson): Uint8Array {
   const categories = distinct(items.map((i) => i.category), (c) => JSON.stringify(c));
   const brands = distinct(items.filter((i) => i.brand !== undefined).map((i) => i.brand!), (b) => b);
   const brandIndex = new Map(brands.list.map((b, i) => [b, i]));
-  const optional = (key: 'image' | 'url') => (items.some((i) => i[key] !== undefined) ? { [key]: items.map((i) => i[key] ?? null) } : {});
+  const optional = (key: 'image' | 'url' | 'attributes') => (items.some((i) => i[key] !== undefined) ? { [key]: items.map((i) => i[key] ?? null) } : {});
   const header: CompactHeader = {
     format: 'localrec-catalog', formatVersion: 2, version: json.version,
     ...(json.currency === undefined ? {} : { currency: json.currency }),
     ...(json.attribution === undefined ? {} : { attribution: json.attribution }),
+    ...(json.rules === undefined ? {} : { rules: json.rules }),
     count: items.length, dim,
     columns: {
       id: items.map((i) => i.id), title: items.map((i) => i.title),
       categories: categories.list, category: categories.index,
       brands: brands.list, brand: items.map((i) => (i.brand === undefined ? -1 : brandIndex.get(i.brand)!)),
       price: items.map((i) => i.price), available: items.map((i) => (i.available ? 1 : 0)), popularity: items.map((i) => i.popularity),
-      ...optional('image'), ...optional('url'),
+      ...optional('image'), ...optional('url'), ...optional('attributes'),
     },
   };
   const head = utf8Encode(JSON.stringify(header));
@@ -156,6 +162,7 @@ export function decodeCompactCatalog(bytes: Uint8Array): CatalogJson {
     if (brand >= 0) item.brand = c.brands[brand]!;
     if (c.image?.[i]) item.image = c.image[i]!;
     if (c.url?.[i]) item.url = c.url[i]!;
+    if (c.attributes?.[i]) item.attributes = c.attributes[i]!;
     if (rows) {
       const scale = view.getFloat32(start + i * 4, true);
       const embedding = new Array<number>(dim);
@@ -168,5 +175,6 @@ export function decodeCompactCatalog(bytes: Uint8Array): CatalogJson {
     format: 'localrec-catalog', formatVersion: 1, version: header.version, items,
     ...(header.currency === undefined ? {} : { currency: header.currency }),
     ...(header.attribution === undefined ? {} : { attribution: header.attribution }),
+    ...(header.rules === undefined ? {} : { rules: header.rules as RuleInput[] }),
   };
 }
