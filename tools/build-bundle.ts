@@ -1,10 +1,10 @@
 /**
  * Builds the public session-ranking bundle from a store's own event log (training data only).
  *
- *   npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K]
+ *   npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K]
  *                           [--format tsv|diginetica|online-retail|parquet|ga4-json|ga4-parquet] [--no-fit]
- *                           [--engine duckdb|memory] [--state DIR [--keep-weights]] [--half-life-days H] [--fit-events N]
- *                           [--memory-limit 1GB] [--threads N] [--embeddings]
+ *                           [--engine duckdb|memory] [--state DIR] [--keep-weights] [--half-life-days H] [--fit-events N]
+ *                           [--memory-limit 1GB] [--threads N] [--aggregates DIR (instead of --events)] [--embeddings]
  *
  * Writes DIR/session-bundle.bin (what the worker fetches) and DIR/session-bundle.json (a
  * human-readable summary: sizes, build options, the ranker weights, provenance). With --catalog
@@ -200,7 +200,6 @@ export async function main(): Promise<void> {
 /** The builders: DuckDB (default, bounded memory, tools/store-build/) or today's in-memory one. */
 export const ENGINES = ['duckdb', 'memory'] as const;
 
-export const USAGE = `npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K] [--format ${STORE_LOG_FORMATS.join('|')}] [--no-fit]
-  [--engine duckdb|memory] [--state DIR [--keep-weights]] [--half-life-days H] [--fit-events N] [--memory-limit 1GB] [--threads N] [--embeddings (memory engine)]`;
+export const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${STORE_LOG_FORMATS.join('|')}] [--no-fit] [--engine duckdb|memory] [--state DIR] [--keep-weights] [--half-life-days H] [--fit-events N] [--memory-limit 1GB] [--threads N] [--aggregates DIR (instead of --events)] [--embeddings (memory engine)]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);
