@@ -3,7 +3,7 @@
  * The store-side bundle build at store scale: `npm run build-bundle` end to end (read, count,
  * encode, fit) on generated logs of 1M and 10M events, with DuckDB (the default engine) and with
  * the in-memory builder on the same files, then a daily incremental run over 1M new events on
- * top of the largest build's kept aggregates. Each build runs in a child process of its own,
+ * top of the largest build's kept aggregates, refitting the weights and keeping them. Each build runs in a child process of its own,
  * which reports its own peak RSS (process.resourceUsage().maxRSS, DuckDB's native memory
  * included). Prints JSON (also written to DIR/results.json). Runs under tsx (`node --import tsx`),
  * as the npm script starts it.
@@ -178,7 +178,7 @@ function run(label, args) {
   }
   const r = JSON.parse(line.slice(6));
   console.error(`${label}: ${r.seconds.toFixed(1)} s, peak RSS ${r.maxRssMB} MB`);
-  return { label, ok: true, seconds: Math.round(r.seconds * 10) / 10, maxRssMB: r.maxRssMB, stdout: child.stdout.split('\n').filter((l) => l && !l.startsWith('BENCH ') && !l.startsWith('{')).slice(0, 2) };
+  return { label, ok: true, seconds: Math.round(r.seconds * 10) / 10, maxRssMB: r.maxRssMB, stdout: child.stdout.split('\n').filter((l) => l && !l.startsWith('BENCH ') && !l.startsWith('{')).slice(0, 3) };
 }
 
 const shape = sampleShape();
@@ -194,6 +194,7 @@ for (const n of sizes) {
   console.error(`${file}: ${mb.toFixed(0)} MB (${((performance.now() - g0) / 1000).toFixed(0)} s to generate, or reused)`);
   const state = join(dir, `state-${label(n)}`);
   const out = join(dir, `out-${label(n)}`);
+  spawnSync('rm', ['-rf', state]); // a full build: from no kept aggregates
   const duck = run(`duckdb ${label(n)}`, ['--events', file, '--out', `${out}-duckdb`, '--state', state, '--memory-limit', opts['memory-limit']]);
   results.push({ engine: 'duckdb', events: n, fileMB: Math.round(mb), ...duck, eventsPerSecond: duck.ok ? Math.round(n / duck.seconds) : null });
   if (memorySizes.includes(n)) {
@@ -210,13 +211,16 @@ const largest = Math.max(...sizes);
 if (daily > 0) {
   const file = join(dir, `daily-${label(daily)}-after-${label(largest)}-seed${SEED}.tsv`);
   await generate(file, daily, { days: 1, firstDay: firstDay + days, prefix: 'n', seed: SEED + 7 }, shape);
-  // On a copy of the kept aggregates, so the run can be repeated on the same starting point.
-  const state = join(dir, `state-${label(largest)}`);
-  const copy = `${state}-daily`;
-  spawnSync('rm', ['-rf', copy]);
-  spawnSync('cp', ['-r', state, copy]);
-  const r = run(`daily ${label(daily)} onto ${label(largest)}`, ['--events', file, '--out', join(dir, 'out-daily'), '--state', copy, '--memory-limit', opts['memory-limit']]);
-  results.push({ engine: 'duckdb', incremental: true, events: daily, keptEvents: largest, ...r, eventsPerSecond: r.ok ? Math.round(daily / r.seconds) : null });
+  // Twice, each on a copy of the kept aggregates (the same starting point): fitting the weights
+  // again on the window, and publishing the kept ones (--keep-weights, the fast daily run).
+  for (const [variant, extra] of [['refit', []], ['kept weights', ['--keep-weights']]]) {
+    const state = join(dir, `state-${label(largest)}`);
+    const copy = `${state}-daily`;
+    spawnSync('rm', ['-rf', copy]);
+    spawnSync('cp', ['-r', state, copy]);
+    const r = run(`daily ${label(daily)} onto ${label(largest)}, ${variant}`, ['--events', file, '--out', join(dir, 'out-daily'), '--state', copy, '--memory-limit', opts['memory-limit'], ...extra]);
+    results.push({ engine: 'duckdb', incremental: variant, events: daily, keptEvents: largest, ...r, eventsPerSecond: r.ok ? Math.round(daily / r.seconds) : null });
+  }
 }
 const report = {
   bench: 'build', seed: SEED, machine: { cpus: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, note: 'shared machine: other builds and test runs ran at the same time' },

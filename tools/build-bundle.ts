@@ -1,10 +1,10 @@
 /**
  * Builds the public session-ranking bundle from a store's own event log (training data only).
  *
- *   npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K]
+ *   npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K]
  *                           [--format tsv|diginetica|online-retail|parquet|ga4-json|ga4-parquet] [--no-fit]
- *                           [--engine duckdb|memory] [--state DIR] [--half-life-days H] [--fit-events N]
- *                           [--memory-limit 1GB] [--threads N] [--embeddings]
+ *                           [--engine duckdb|memory] [--state DIR] [--keep-weights] [--half-life-days H] [--fit-events N]
+ *                           [--memory-limit 1GB] [--threads N] [--aggregates DIR (instead of --events)] [--embeddings]
  *
  * Writes DIR/session-bundle.bin (what the worker fetches) and DIR/session-bundle.json (a
  * human-readable summary: sizes, build options, the ranker weights, provenance). With --catalog
@@ -14,7 +14,8 @@
  * Two engines build the same bundle. The default, DuckDB (tools/store-build/, docs/store-build.md),
  * counts in SQL with bounded memory (--memory-limit, spilling to disk), reads Parquet and GA4
  * exports besides the text formats, counts and skips malformed rows, and can add a day's log to
- * kept aggregates (--state DIR, decaying with --half-life-days) instead of re-reading history.
+ * kept aggregates (--state DIR, decaying with --half-life-days) instead of re-reading history;
+ * --keep-weights then publishes the weights the last run fitted instead of fitting again.
  * --engine memory is the original builder: the whole log in this process, strict about every row.
  * --aggregates DIR encodes the output tables of the same .sql files run elsewhere (Spark, a
  * warehouse), exported as Parquet.
@@ -105,6 +106,7 @@ export async function main(): Promise<void> {
     state: { type: 'string' },
     'half-life-days': { type: 'string' },
     'fit-events': { type: 'string' },
+    'keep-weights': { type: 'boolean', default: false },
     'memory-limit': { type: 'string' },
     threads: { type: 'string' },
   });
@@ -122,6 +124,7 @@ export async function main(): Promise<void> {
     });
     built = { bundle: r.bundle, fit: r.fit ?? undefined, learned: undefined, format: 'aggregates', source: { format: 'aggregates', aggregates, fitWindowEvents: r.windowEvents } };
   } else if (engine === 'memory') {
+    if (args['keep-weights']) throw new LocalrecError('invalid_argument', '--keep-weights is an option of the DuckDB engine with --state, not of --engine memory.');
     for (const flag of ['state', 'half-life-days', 'fit-events', 'memory-limit', 'threads'] as const) {
       if (args[flag] !== undefined) throw new LocalrecError('invalid_argument', `--${flag} is an option of the DuckDB engine, not of --engine memory.`);
     }
@@ -137,6 +140,7 @@ export async function main(): Promise<void> {
       ...(args.state ? { state: args.state } : {}),
       ...(args['half-life-days'] !== undefined ? { halfLifeDays: numberOption('half-life-days', args['half-life-days'])! } : {}),
       ...(args['no-fit'] ? { fitEvents: false as const } : fitEvents !== undefined ? { fitEvents } : {}),
+      ...(args['keep-weights'] ? { keepWeights: true } : {}),
       engine: { ...(args['memory-limit'] ? { memoryLimit: args['memory-limit'] } : {}), ...(threads !== undefined ? { threads } : {}) },
     });
     const read = r.read;
@@ -196,7 +200,6 @@ export async function main(): Promise<void> {
 /** The builders: DuckDB (default, bounded memory, tools/store-build/) or today's in-memory one. */
 export const ENGINES = ['duckdb', 'memory'] as const;
 
-export const USAGE = `npm run build-bundle -- (--events FILE | --aggregates DIR) --out DIR [--catalog FILE] [--min-support K] [--format ${STORE_LOG_FORMATS.join('|')}] [--no-fit]
-  [--engine duckdb|memory] [--state DIR] [--half-life-days H] [--fit-events N] [--memory-limit 1GB] [--threads N] [--embeddings (memory engine)]`;
+export const USAGE = `npm run build-bundle -- --events FILE --out DIR [--catalog FILE] [--min-support K] [--format ${STORE_LOG_FORMATS.join('|')}] [--no-fit] [--engine duckdb|memory] [--state DIR] [--keep-weights] [--half-life-days H] [--fit-events N] [--memory-limit 1GB] [--threads N] [--aggregates DIR (instead of --events)] [--embeddings (memory engine)]`;
 
 if (isEntryPoint(import.meta.url)) await runTool('build-bundle', USAGE, main);

@@ -125,9 +125,6 @@ export async function main(): Promise<void> {
   console.log(`${files.join('\n')}\nrun them in this order over a table events(session_id, item_id, time, seq); then export ${OUTPUT_TABLES.join(', ')} as <table>.parquet for build-bundle --aggregates`);
 }
 
-export const USAGE = 'npm run store-sql -- --out DIR --last-day N [--min-support K] [--half-life-days H] [--fit-events N]\n'
-  + '       npm run store-sql -- --last-day-of FILE [--format F]\n'
-  + '       npm run store-sql -- --run DIR --events FILE [--format F] --export DIR\n'
-  + '       npm run store-sql -- --customers FILE --calibration-end YYYY-MM-DD --summary OUT.csv';
+export const USAGE = 'npm run store-sql -- --out DIR --last-day N [--min-support K] [--half-life-days H] [--fit-events N] | --last-day-of FILE [--format F] | --run DIR --events FILE [--format F] --export DIR | --customers FILE --calibration-end YYYY-MM-DD --summary OUT.csv';
 
 if (isEntryPoint(import.meta.url)) await runTool('store-sql', USAGE, main);

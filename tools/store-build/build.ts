@@ -17,6 +17,7 @@ import { LocalrecError } from '../../src/core/errors';
 import { bundleFromCounts, DEFAULT_BUILD_OPTIONS, type BuildOptions, type PairRows } from '../../src/core/sequence/bundle-builder';
 import { groupSessions } from '../../src/core/sequence/click-logs';
 import { fitRankerParams, type FitResult } from '../../src/core/sequence/fit';
+import type { RankerParams } from '../../src/core/sequence/ranker-params';
 import type { LogEvent, SequenceBundle } from '../../src/core/sequence/types';
 import { Engine, sqlString, type EngineOptions, type SqlParams } from './engine';
 import { loadEvents, type ReadSummary, type StoreLogFormat } from './readers';
@@ -31,6 +32,11 @@ export interface StoreBuildOptions {
   readonly halfLifeDays?: number;
   /** Fit the ranker's weights on the most recent sessions, at most this many events (default 1,000,000); false: no fit. */
   readonly fitEvents?: number | false;
+  /**
+   * With `state`: publish the weights the last run fitted instead of fitting again (a fast daily
+   * run; refit weekly). The window of recent sessions is still kept up to date for the next fit.
+   */
+  readonly keepWeights?: boolean;
   /** Folder of kept aggregates: read when it holds some (this run adds to them), written after a successful run. */
   readonly state?: string;
   readonly engine?: EngineOptions;
@@ -66,6 +72,8 @@ interface StateMeta {
   readonly events: number;
   /** Where the next batch's seq starts (past every kept one). */
   readonly seqEnd: number;
+  /** The weights the bundle carried (fitted, or kept from an earlier fit); null: none. */
+  readonly params: Partial<RankerParams> | null;
 }
 
 const STATE_TABLES = ['item_codes', 'items', 'recent', 'pairs', 'window_events'] as const;
@@ -93,6 +101,9 @@ export async function storeBuild(file: string, format: StoreLogFormat, opts: Sto
     throw new LocalrecError('invalid_argument', `The kept aggregates in ${opts.state} were counted with ${JSON.stringify(kept.options)}, this run asks for ${JSON.stringify(countingOptions(o))}; rebuild them in full.`);
   }
   const fitEvents = opts.fitEvents === undefined ? DEFAULT_FIT_EVENTS : opts.fitEvents;
+  if (opts.keepWeights && !kept?.params) {
+    throw new LocalrecError('invalid_argument', `--keep-weights needs kept aggregates whose last run fitted weights${opts.state ? ` (${opts.state} has none)` : ' (give --state DIR)'}.`);
+  }
   const ms: Record<string, number> = {};
   let t = now();
   const lap = (stage: string): void => {
@@ -129,10 +140,12 @@ export async function storeBuild(file: string, format: StoreLogFormat, opts: Sto
     lap('merge');
     await engine.runFile('04-neighbours.sql', params);
     await engine.runFile('05-window.sql', params);
-    const { bundle, fit, windowEvents } = await encodeFromEngine(engine, o, { ...(opts.catalog ? { catalog: opts.catalog } : {}), fitEvents, lastDay, now, lap });
+    const { bundle, fit, windowEvents } = await encodeFromEngine(engine, o, {
+      ...(opts.catalog ? { catalog: opts.catalog } : {}), fitEvents, lastDay, now, lap, ...(opts.keepWeights ? { keptParams: kept!.params! } : {}),
+    });
     const totalEvents = (kept?.events ?? 0) + batchEvents;
     if (opts.state) {
-      const meta: StateMeta = { format: 'localrec-store-build-state', version: 1, options: countingOptions(o), halfLifeDays: halfLife, lastDay, events: totalEvents, seqEnd };
+      const meta: StateMeta = { format: 'localrec-store-build-state', version: 1, options: countingOptions(o), halfLifeDays: halfLife, lastDay, events: totalEvents, seqEnd, params: bundle.params ?? null };
       await writeState(engine, opts.state, meta);
       lap('state');
     }
@@ -183,12 +196,17 @@ export const OUTPUT_TABLES = ['item_codes_next', 'items_next', 'recent_next', 'b
 export async function encodeFromEngine(
   engine: Engine,
   o: BuildOptions,
-  opts: { catalog?: readonly string[]; fitEvents: number | false; lastDay: number; now: () => number; lap?: (stage: string) => void },
+  opts: {
+    catalog?: readonly string[]; fitEvents: number | false; lastDay: number; now: () => number; lap?: (stage: string) => void;
+    /** Weights to publish instead of fitting. */
+    keptParams?: Partial<RankerParams>;
+  },
 ): Promise<{ bundle: SequenceBundle; fit: FitResult | null; windowEvents: number }> {
   const counts = await readCounts(engine, opts.lastDay);
   const bundle = bundleFromCounts(counts, { ...o, ...(opts.catalog ? { extraItems: opts.catalog } : {}) });
   opts.lap?.('encode');
   const windowEvents = (await engine.number('SELECT COUNT(*) FROM window_next')) ?? 0;
+  if (opts.keptParams) return { bundle: { ...bundle, params: opts.keptParams }, fit: null, windowEvents };
   if (opts.fitEvents === false) return { bundle, fit: null, windowEvents };
   const log: LogEvent[] = [];
   await engine.eachChunk('SELECT session_id, item_id, time FROM window_next ORDER BY seq', (cols, n) => {
@@ -276,7 +294,8 @@ function readStateMeta(dir: string): StateMeta | undefined {
 }
 
 async function loadState(engine: Engine, dir: string): Promise<void> {
-  for (const t of STATE_TABLES) await engine.run(`CREATE TABLE ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${t}.parquet`))})`);
+  // Views: the merge streams the kept rows from the files instead of copying them in first.
+  for (const t of STATE_TABLES) await engine.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, `${t}.parquet`))})`);
 }
 
 /** Writes the new aggregates beside the old ones, then swaps folders: a failed run leaves the old ones whole. */

@@ -238,6 +238,11 @@ describe('storeBuild', () => {
         expect(full.windowEvents).toBeLessThan(full.totalEvents);
         expect(full.fit!.fitted).toBe(true);
         expect(daily!.fit!.params).toEqual(full.fit!.params);
+        // A fast daily run publishes the kept weights instead of fitting again.
+        const next = await storeBuild(file('day-next.tsv', byDay(syntheticLog(12, 100, 1, 19003))[0]!), 'tsv', { state, keepWeights: true });
+        expect(next.fit).toBeNull();
+        expect(next.bundle.params).toEqual(full.fit!.params);
+        expect(next.totalEvents).toBeGreaterThan(full.totalEvents);
       }
       if (halfLifeDays > 0) {
         // Decay changes the bundle: the same log without it weighs the first day as much as the last.

@@ -29,9 +29,9 @@ GROUP BY item, day;
 CREATE TABLE batch_pairs AS
 SELECT src, dst,
        SUM(rule_w) AS rule_weight,
-       SUM(CASE WHEN rule_w IS NULL THEN 0 ELSE 1 END) AS rule_sessions,
+       CAST(SUM(CASE WHEN rule_w IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS rule_sessions,
        SUM(sim_w) AS sim_weight,
-       SUM(CASE WHEN sim_w IS NULL THEN 0 ELSE 1 END) AS sim_sessions
+       CAST(SUM(CASE WHEN sim_w IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS sim_sessions
 FROM (SELECT sid, src, dst, SUM(rule_w * {{batch_decay}}) AS rule_w, SUM(sim_w * {{batch_decay}}) AS sim_w
       FROM (SELECT a.sid, a.day,
                    CASE WHEN dir.backward = 0 THEN a.item ELSE b.item END AS src,

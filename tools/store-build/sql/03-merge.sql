@@ -6,29 +6,31 @@
 -- now: 1 without decay, else 0.5^((last_day - kept_last_day) / half_life_days). Session counts
 -- never decay: they are the privacy floor, a count of real sessions.
 
+-- Both sides hold each key once, so a FULL OUTER JOIN merges them: it holds only the batch's
+-- (smaller) side in memory while the kept rows stream past, where a GROUP BY over both would
+-- hash every kept pair.
+
 CREATE TABLE items_next AS
-SELECT item, SUM(events) AS events, CAST(SUM(sessions) AS BIGINT) AS sessions
-FROM (SELECT item, events * {{kept_decay}} AS events, sessions FROM items
-      UNION ALL
-      SELECT item, events, sessions FROM batch_items) both_parts
-GROUP BY item;
+SELECT COALESCE(k.item, b.item) AS item,
+       COALESCE(k.events * {{kept_decay}}, 0) + COALESCE(b.events, 0) AS events,
+       COALESCE(k.sessions, 0) + COALESCE(b.sessions, 0) AS sessions
+FROM items k
+FULL OUTER JOIN batch_items b ON b.item = k.item;
 
 -- Only the days `recentPopularity` counts are kept.
 CREATE TABLE recent_next AS
-SELECT item, day, SUM(events) AS events, CAST(SUM(sessions) AS BIGINT) AS sessions
-FROM (SELECT item, day, events, sessions FROM recent
-      UNION ALL
-      SELECT item, day, events, sessions FROM batch_recent) both_parts
-WHERE day > {{last_day}} - {{recent_days}}
-GROUP BY item, day;
+SELECT COALESCE(k.item, b.item) AS item, COALESCE(k.day, b.day) AS day,
+       COALESCE(k.events, 0) + COALESCE(b.events, 0) AS events,
+       COALESCE(k.sessions, 0) + COALESCE(b.sessions, 0) AS sessions
+FROM recent k
+FULL OUTER JOIN batch_recent b ON b.item = k.item AND b.day = k.day
+WHERE COALESCE(k.day, b.day) > {{last_day}} - {{recent_days}};
 
 CREATE TABLE pairs_next AS
-SELECT src, dst,
-       SUM(rule_weight) AS rule_weight, CAST(SUM(rule_sessions) AS BIGINT) AS rule_sessions,
-       SUM(sim_weight) AS sim_weight, CAST(SUM(sim_sessions) AS BIGINT) AS sim_sessions
-FROM (SELECT src, dst, rule_weight * {{kept_decay}} AS rule_weight, rule_sessions,
-             sim_weight * {{kept_decay}} AS sim_weight, sim_sessions
-      FROM pairs
-      UNION ALL
-      SELECT src, dst, rule_weight, rule_sessions, sim_weight, sim_sessions FROM batch_pairs) both_parts
-GROUP BY src, dst;
+SELECT COALESCE(k.src, b.src) AS src, COALESCE(k.dst, b.dst) AS dst,
+       COALESCE(k.rule_weight * {{kept_decay}}, 0) + COALESCE(b.rule_weight, 0) AS rule_weight,
+       COALESCE(k.rule_sessions, 0) + COALESCE(b.rule_sessions, 0) AS rule_sessions,
+       COALESCE(k.sim_weight * {{kept_decay}}, 0) + COALESCE(b.sim_weight, 0) AS sim_weight,
+       COALESCE(k.sim_sessions, 0) + COALESCE(b.sim_sessions, 0) AS sim_sessions
+FROM pairs k
+FULL OUTER JOIN batch_pairs b ON b.src = k.src AND b.dst = k.dst;
