@@ -12,20 +12,22 @@ import { picture } from './pictures';
 
 /**
  * Finds the opener again after a re-render (picks re-rank while a product is open): the same
- * product in the same list, else whatever now holds its place, else the list's heading.
+ * product in the same list, else whatever now holds its place, else the list's heading. A list is
+ * found by its id, or is the one still on the page (a <localrec-recommendations> strip keeps its list).
  */
 function focusRestorer(opener: Element | null): () => void {
   if (!(opener instanceof HTMLElement)) return () => undefined;
-  const item = opener.closest<HTMLElement>('[data-id]');
+  const item = opener.closest<HTMLElement>('[data-id], [data-localrec-id]');
   const list = item?.parentElement;
   const place = item && list ? [...list.children].indexOf(item) : -1;
-  const id = item?.dataset.id;
+  const id = item?.dataset.id ?? item?.dataset.localrecId;
+  const control = (el: Element | null | undefined) => el?.querySelector<HTMLElement>('.open') ?? el?.querySelector<HTMLElement>('button, a[href]');
   return () => {
     if (opener.isConnected && !opener.closest('[inert]')) return opener.focus();
-    const current = list?.id ? document.getElementById(list.id) : null;
+    const current = list?.id ? document.getElementById(list.id) : list?.isConnected ? list : null;
     const again = current && id
-      ? current.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"] .open`)
-        ?? current.children[Math.min(place, current.children.length - 1)]?.querySelector<HTMLElement>('.open')
+      ? control(current.querySelector(`[data-id="${CSS.escape(id)}"], [data-localrec-id="${CSS.escape(id)}"]`))
+        ?? control(current.children[Math.min(place, current.children.length - 1)])
       : null;
     (again ?? document.querySelector<HTMLElement>('#grid-title'))?.focus();
   };
@@ -33,9 +35,16 @@ function focusRestorer(opener: Element | null): () => void {
 
 const restorers = new WeakMap<HTMLDialogElement, () => void>();
 
+/** The focused element, inside shadow roots too (a pick of a <localrec-recommendations> strip, not the strip's host). */
+function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
 export function openModal(dialog: HTMLDialogElement): void {
   if (!dialog.open) {
-    restorers.set(dialog, focusRestorer(document.activeElement));
+    restorers.set(dialog, focusRestorer(deepActiveElement()));
     dialog.showModal();
   }
   dialog.scrollTop = 0;
@@ -66,17 +75,28 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), summar
  * A modal dialog lets Tab leave for the browser's own toolbar; keep it cycling inside instead, so
  * a keyboard user never lands on the inert page behind.
  */
+/** What Tab reaches inside `root`, in document order, into open shadow roots too (the dialog's "More like this" strip). */
+function focusables(root: ParentNode): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (const el of root.querySelectorAll<HTMLElement>('*')) {
+    if (el.matches(FOCUSABLE)) out.push(el);
+    if (el.shadowRoot) out.push(...focusables(el.shadowRoot));
+  }
+  return out;
+}
+
 function trapTab(dialog: HTMLDialogElement, ev: KeyboardEvent): void {
   if (ev.key !== 'Tab') return;
-  const items = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
+  const items = focusables(dialog).filter((el) => el.getClientRects().length > 0);
   const first = items[0];
   const last = items.at(-1);
   if (!first || !last) return;
-  const active = document.activeElement;
-  if (ev.shiftKey && (active === first || !dialog.contains(active))) {
+  const active = deepActiveElement();
+  const inside = dialog.contains(document.activeElement);
+  if (ev.shiftKey && (active === first || !inside)) {
     ev.preventDefault();
     last.focus();
-  } else if (!ev.shiftKey && (active === last || !dialog.contains(active))) {
+  } else if (!ev.shiftKey && (active === last || !inside)) {
     ev.preventDefault();
     first.focus();
   }

@@ -20,6 +20,14 @@ export function renderCategories(): void {
     `<li><button type="button" data-category="${esc(p)}" aria-pressed="${current === p}">${p === 'All' ? 'All products' : esc(leaf(p))}</button></li>`).join('')}</ul>`;
 }
 
+/** Marks the chosen category's button; the buttons stay, so keyboard focus stays where it was. */
+function markCategory(): void {
+  const current = state.category ?? 'All';
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#categories button[data-category]')) {
+    b.setAttribute('aria-pressed', String(b.dataset.category === current));
+  }
+}
+
 function matching(): CatalogItem[] {
   const words = state.query.toLowerCase().split(/\s+/).filter(Boolean);
   return app.catalog
@@ -61,7 +69,7 @@ export function chooseCategory(path: string): void {
   state.query = '';
   state.shown = PAGE;
   $<HTMLInputElement>('#q').value = '';
-  renderCategories();
+  markCategory();
   renderGrid();
   showCategoryPicks();
 }
@@ -88,7 +96,7 @@ export function search(query: string): string | undefined {
   state.query = query;
   state.category = undefined;
   state.shown = PAGE;
-  renderCategories();
+  markCategory();
   renderGrid();
   showCategoryPicks();
   return query || undefined;

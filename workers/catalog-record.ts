@@ -7,22 +7,16 @@ import type { Catalog, CatalogItem } from '../src/core/catalog';
  * matrix holds it, normalised).
  */
 export interface CatalogParts {
-  about: { version: string; currency: string; dim: number; hashedItems: number; items: CatalogItem[]; rules?: unknown };
+  /** Every field of the catalog but its arrays and index (its published rules among them), so a new field travels without code here. */
+  about: Omit<Catalog, 'matrix' | 'prior' | 'index'>;
   matrix: Float32Array<ArrayBuffer>;
   prior: Float32Array<ArrayBuffer>;
 }
 
 /** The parts to keep of a built catalog. */
 export function catalogParts(c: Catalog): CatalogParts {
-  return {
-    about: {
-      version: c.version, currency: c.currency, dim: c.dim, hashedItems: c.hashedItems, items: c.items.map(withoutEmbedding),
-      // The catalog's published rules travel with it: a warm start applies them as a cold one does.
-      ...(c.rules === undefined ? {} : { rules: c.rules }),
-    },
-    matrix: c.matrix as Float32Array<ArrayBuffer>,
-    prior: c.prior as Float32Array<ArrayBuffer>,
-  };
+  const { matrix, prior, index: _, items, ...about } = c;
+  return { about: { ...about, items: items.map(withoutEmbedding) }, matrix: matrix as Float32Array<ArrayBuffer>, prior: prior as Float32Array<ArrayBuffer> };
 }
 
 /** The catalog again from its kept parts (only the id index is rebuilt). */

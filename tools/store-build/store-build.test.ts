@@ -195,7 +195,8 @@ describe('storeBuild', () => {
       expect(encodeBundle(r.bundle)).toEqual(encodeBundle(buildSequenceBundle(sessions, { minSupport })));
     }
     const catalog = [...Array.from({ length: 30 }, (_, i) => String(i)), 'new-1'];
-    const r = await storeBuild(path, 'tsv', { ...noFit, catalog, build: { extraItems: catalog } });
+    // `catalog` alone, as build-bundle passes it: storeBuild makes its items the bundle's extra items.
+    const r = await storeBuild(path, 'tsv', { ...noFit, catalog });
     const known = new Set(catalog);
     const filtered = groupSessions(parseLog(text, 'tsv').filter((e) => known.has(e.itemId)));
     expect(encodeBundle(r.bundle)).toEqual(encodeBundle(buildSequenceBundle(filtered, { extraItems: catalog })));

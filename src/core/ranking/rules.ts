@@ -287,12 +287,11 @@ export function applyPins(rules: readonly Rule[], catalog: Catalog, items: Int32
   const pins = (rules.filter((r) => r.type === 'pin' && r.position <= k && activeAt(r, now)) as (Rule & PinRule)[]).sort((a, b) => a.position - b.position);
   const pinned = new Map<number, Rule>();
   if (pins.length === 0) return pinned;
-  const at = new Map<number, number>();
-  items.forEach((item, c) => at.set(item, c));
+  // A search per pin: a pool of 100,000 items holds a handful of pins, not worth a map of the pool.
   for (const r of pins) {
     const item = catalog.index.get(r.itemId);
-    const c = item === undefined ? undefined : at.get(item);
-    if (c !== undefined && !pinned.has(c)) pinned.set(c, r);
+    const c = item === undefined ? -1 : items.indexOf(item);
+    if (c >= 0 && !pinned.has(c)) pinned.set(c, r);
   }
   // Out first, then in by ascending position, so a later pin never shifts an earlier one.
   const rest = list.filter((c) => !pinned.has(c));

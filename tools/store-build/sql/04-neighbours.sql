@@ -1,7 +1,7 @@
 -- localrec store-side build, step 4 of 4: what the bundle publishes.
 --
 -- Input: `items_next`, `recent_next`, `pairs_next` (03-merge.sql). Output: the rows the encoder
--- (tools/store-build/encode.ts) turns into session-bundle.bin. Pairs seen in fewer than
+-- (`encodeFromEngine` in tools/store-build/build.ts) turns into session-bundle.bin. Pairs seen in fewer than
 -- {{min_support}} sessions are not published; each item keeps its {{neighbours}} strongest
 -- neighbours per graph (RANK: every neighbour tied at the cut stays, the encoder breaks ties by
 -- the bundle's item order). A similar neighbour's score is divided by its session
