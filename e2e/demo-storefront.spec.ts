@@ -199,16 +199,32 @@ for (const size of SIZES) {
       const ring = await second.evaluate((el) => getComputedStyle(el, '::after').outlineStyle);
       expect(ring).toBe('solid');
 
+      // Choosing a category keeps focus on its button, so the keyboard goes on from there.
+      const chip = page.locator('#categories button').nth(2);
+      await chip.focus();
+      await page.keyboard.press('Enter');
+      await expect(chip).toHaveAttribute('aria-pressed', 'true');
+      await expect(chip).toBeFocused();
+      await page.locator('#categories button').first().focus();
+      await page.keyboard.press('Enter');
+      await firstGrid.focus();
+      await page.keyboard.press('Tab');
+      await expect(second).toBeFocused();
+
       // Enter opens the product; Tab stays in the dialog; Escape closes; focus returns to the card.
       const id = await page.locator('#grid .card').nth(1).getAttribute('data-id');
       await page.keyboard.press('Enter');
       const detail = page.locator('#detail');
       await inViewport(page, detail);
       await expect(detail.locator('#similar .card').first()).toBeVisible();
+      let reachedStrip = false;
       for (let i = 0; i < 12; i++) {
         await page.keyboard.press('Tab');
         expect(await page.evaluate(() => !!document.activeElement?.closest('#detail'))).toBe(true);
+        // The cycle goes through the "More like this" picks, inside the strip's shadow root.
+        reachedStrip ||= await page.evaluate(() => !!document.querySelector('#similar')?.shadowRoot?.activeElement?.closest('li'));
       }
+      expect(reachedStrip).toBe(true);
       await shot(page, info, 'product-keyboard');
       await page.keyboard.press('Escape');
       await expect(detail).toBeHidden();
