@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalrecError } from '../../src/core/errors';
-import { bundleFromCounts, DEFAULT_BUILD_OPTIONS, type BuildOptions, type PairRows } from '../../src/core/sequence/bundle-builder';
+import { buildOptions, bundleFromCounts, type BuildOptions, type PairRows } from '../../src/core/sequence/bundle-builder';
 import { groupSessions } from '../../src/core/sequence/click-logs';
 import { fitRankerParams, type FitResult } from '../../src/core/sequence/fit';
 import type { RankerParams } from '../../src/core/sequence/ranker-params';
@@ -87,10 +87,7 @@ function countingOptions(o: BuildOptions): Record<string, number> {
 /** Builds the bundle of `file` (plus the kept aggregates in `opts.state`, if any). */
 export async function storeBuild(file: string, format: StoreLogFormat, opts: StoreBuildOptions = {}): Promise<StoreBuildResult> {
   const now = opts.now ?? (() => performance.now());
-  const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...opts.build };
-  if (!Number.isInteger(o.minSupport) || o.minSupport < 1) {
-    throw new LocalrecError('invalid_argument', `minSupport must be a whole number >= 1, got ${o.minSupport}.`);
-  }
+  const o = buildOptions(opts.build);
   const kept = opts.state ? readStateMeta(opts.state) : undefined;
   const halfLife = kept ? kept.halfLifeDays : (opts.halfLifeDays ?? 0);
   if (!(halfLife >= 0) || !Number.isFinite(halfLife)) throw new LocalrecError('invalid_argument', `The half-life must be a number of days >= 0 (0: no decay), got ${halfLife}.`);
@@ -228,7 +225,7 @@ export async function buildFromAggregates(
   dir: string,
   opts: { build?: Partial<BuildOptions>; catalog?: readonly string[]; fitEvents?: number | false; engine?: EngineOptions } = {},
 ): Promise<{ bundle: SequenceBundle; fit: FitResult | null; windowEvents: number }> {
-  const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...opts.build };
+  const o = buildOptions(opts.build);
   // One file per table, or the shards an engine writes: a folder (Spark) or <table>-*.parquet (BigQuery's EXPORT DATA).
   const source = (t: string): string => {
     if (existsSync(join(dir, `${t}.parquet`))) return join(dir, `${t}.parquet`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../errors';
-import { buildSequenceBundle } from './bundle-builder';
+import { buildSequenceBundle, bundleFromCounts } from './bundle-builder';
 import type { LogSession, NeighbourGraph, SequenceBundle } from './types';
 
 const sess = (id: string, items: string[], day = 19000): LogSession => ({
@@ -44,5 +44,15 @@ describe('buildSequenceBundle', () => {
     expect(buildSequenceBundle(log, { extraItems: ['z'] }).itemIds).toContain('z');
     expect(() => buildSequenceBundle(log, { minSupport: 0 })).toThrow(LocalrecError);
     expect(() => buildSequenceBundle([])).toThrow(expect.objectContaining({ code: 'invalid_data' }));
+  });
+});
+
+describe('bundleFromCounts', () => {
+  it('checks its options as the in-memory builder does (counts exported from a warehouse, build-bundle --aggregates)', () => {
+    const none = { src: new Int32Array(0), dst: new Int32Array(0), weight: new Float64Array(0) };
+    const one = () => Float64Array.of(1);
+    const counts = { itemIds: ['a'], events: one(), sessions: one(), recentEvents: one(), recentSessions: one(), next: none, similar: none, lastDay: 0 };
+    expect(bundleFromCounts(counts).itemIds).toEqual(['a']);
+    for (const minSupport of [0, 1.5]) expect(() => bundleFromCounts(counts, { minSupport })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
 });

@@ -51,6 +51,15 @@ export const DEFAULT_BUILD_OPTIONS: BuildOptions = {
 
 const DAY = 86400;
 
+/** `options` over the defaults, checked: the one place every builder (in memory, SQL counts) reads its options from. */
+export function buildOptions(options: Partial<BuildOptions> = {}): BuildOptions {
+  const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...options };
+  if (!Number.isInteger(o.minSupport) || o.minSupport < 1) {
+    throw new LocalrecError('invalid_argument', `minSupport must be a whole number >= 1, got ${o.minSupport}.`);
+  }
+  return o;
+}
+
 /**
  * Learns a {@link SequenceBundle} from training sessions: item popularity (all time and recent),
  * sequential rules (pair a→b at distance d weighs 1/d², as session-rec's SR "quadratic") and an
@@ -59,10 +68,7 @@ const DAY = 86400;
  * long sessions. Each graph keeps its strongest `neighbours` per item, scaled to a max of 1.
  */
 export function buildSequenceBundle(sessions: readonly LogSession[], options: Partial<BuildOptions> = {}): SequenceBundle {
-  const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...options };
-  if (!Number.isInteger(o.minSupport) || o.minSupport < 1) {
-    throw new LocalrecError('invalid_argument', `minSupport must be a whole number >= 1, got ${o.minSupport}.`);
-  }
+  const o = buildOptions(options);
   const index = new ItemIndex([...sessions.flatMap((s) => s.events.map((e) => e.itemId)), ...(o.extraItems ?? [])]);
   const n = index.size;
   if (n === 0) throw new LocalrecError('invalid_data', 'The training log holds no events; nothing to build a bundle from.');
@@ -261,7 +267,7 @@ export interface BundleCounts {
  * expansion and scaling to a max of 1.
  */
 export function bundleFromCounts(counts: BundleCounts, options: Partial<BuildOptions> = {}): SequenceBundle {
-  const o: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ...options };
+  const o = buildOptions(options);
   const index = new ItemIndex([...counts.itemIds, ...(o.extraItems ?? [])]);
   const n = index.size;
   if (n === 0) throw new LocalrecError('invalid_data', 'The training log holds no events; nothing to build a bundle from.');
