@@ -1,0 +1,31 @@
+/**
+ * A Vite (and Vitest) plugin that assembles WebAssembly text (`import bytes from './x.wat'`) at
+ * build time with wabt, so the repository keeps the readable .wat and no binary. The module's
+ * default export is the wasm bytes (a Uint8Array), inlined as base64: the kernels are a few
+ * hundred bytes, and bytes compiled in the worker need no extra file for a CSP's connect-src
+ * (only 'wasm-unsafe-eval', as tfjs-backend-wasm does).
+ */
+import { readFileSync } from 'node:fs';
+import type { Plugin } from 'vite';
+import wabtInit from 'wabt';
+
+export function watModules(): Plugin {
+  let wabt: ReturnType<typeof wabtInit> | undefined;
+  return {
+    name: 'localrec-wat',
+    enforce: 'pre',
+    async load(id: string) {
+      if (!id.endsWith('.wat')) return null;
+      wabt ??= wabtInit();
+      const module = (await wabt).parseWat(id, readFileSync(id, 'utf8'), { simd: true });
+      try {
+        module.validate();
+        const { buffer } = module.toBinary({});
+        const base64 = Buffer.from(buffer).toString('base64');
+        return `export default Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));\n`;
+      } finally {
+        module.destroy();
+      }
+    },
+  };
+}
