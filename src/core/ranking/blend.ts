@@ -36,7 +36,7 @@ export interface Blend {
 }
 
 /** The weight a signal gets in this ranking: its weight, or 0 when it cannot tell anything apart here. */
-function effectiveWeight(ctx: RankContext, name: SignalName, weights: Record<SignalName, number> = RANK_WEIGHTS): number {
+export function effectiveWeight(ctx: RankContext, name: SignalName, weights: Record<SignalName, number> = RANK_WEIGHTS): number {
   const w = weights[name];
   return w !== 0 && (SIGNALS[name].informative?.(ctx) ?? true) ? w : 0;
 }

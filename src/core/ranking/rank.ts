@@ -41,11 +41,12 @@ export function withDetails(catalog: Catalog, items: Recommendation[]): Recommen
  * 7. reasons (reasons.ts, a `rule` reason for each rule that moved the item, and `explore` on
  *    an explore slot).
  *
- * `similarity` is aligned with `candidates`.
+ * `similarity` is aligned with `candidates`. `requested` is every candidate of the request when
+ * `candidates` is a shortlist of them (shortlist.ts): the sequence signal scales by the best of all.
  */
-export function rank(ctx: RankContext, candidates: Int32Array, similarity: Float32Array): Recommendation[] {
+export function rank(ctx: RankContext, candidates: Int32Array, similarity: Float32Array, requested: Int32Array = candidates): Recommendation[] {
   const rules = ctx.rules ?? [];
-  const pool = applyFilters(ctx, candidates, similarity);
+  const pool = applyFilters(ctx, candidates, similarity, requested);
   const scores = blend(ctx, pool);
   const total = scores.total;
   dampSeen(ctx, pool, total);

@@ -277,6 +277,27 @@ export function applyWeights(rules: readonly Rule[], catalog: Catalog, items: In
 }
 
 /**
+ * Flags, in `flags` (one per catalog item), the `items` an active boost or bury matches: the items
+ * whose score stage 4b moves (for the shortlist, which keeps them whatever their bound says).
+ */
+export function markWeighted(rules: readonly Rule[], catalog: Catalog, items: Int32Array, now: number, flags: Uint8Array): void {
+  for (const r of rules) {
+    if ((r.type !== 'boost' && r.type !== 'bury') || !activeAt(r, now)) continue;
+    for (let c = 0; c < items.length; c++) if (matches(r.where, catalog.items[items[c]!]!)) flags[items[c]!] = 1;
+  }
+}
+
+/** The catalog indices that the active pins within the first `k` places name (see applyPins). */
+export function pinnedItems(rules: readonly Rule[], catalog: Catalog, k: number, now: number): number[] {
+  const out: number[] = [];
+  for (const r of rules) {
+    const item = r.type === 'pin' && r.position <= k && activeAt(r, now) ? catalog.index.get(r.itemId) : undefined;
+    if (item !== undefined) out.push(item);
+  }
+  return out;
+}
+
+/**
  * Stage 6, pins: moves each pinned item (in `pool`: not filtered out) to its position in `list`
  * (pool positions, best first), bringing it in when top-k left it out; the list keeps at most k
  * entries, so the last one drops out. A pin past k does nothing (the strip has no such place); one

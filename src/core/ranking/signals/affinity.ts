@@ -1,6 +1,7 @@
 import { categoryKey } from '../../catalog';
 import { affinityAt, type Affinity } from '../../profile/state';
 import { catalogColumns, spread } from '../columns';
+import type { Pool, RankContext } from '../context';
 import type { Signal } from './signal';
 import { catalogVariety } from './variety';
 
@@ -17,13 +18,20 @@ function scaled(rec: Record<string, Affinity>, now: number): Map<string, number>
   return m;
 }
 
+/** An affinity signal's values over the pool: its per-call table spread over the candidates. */
+function spreadLookup(signal: Signal, ctx: RankContext, pool: Pool, out?: Float32Array): Float32Array {
+  const { column, table } = signal.lookup!(ctx, pool.requested) as { column: Int32Array; table: Float32Array };
+  return spread(pool.items, column, table, out);
+}
+
 /**
  * The shopper's affinity to the item's category: its deepest category path the shopper has
  * shown interest in, discounted by how much shallower than the item's own path it is. A category
  * the page is showing (`context.category`) counts in full.
  */
 export const categorySignal: Signal = {
-  values({ catalog, profile, request, now }, pool, out) {
+  values: (ctx, pool, out) => spreadLookup(categorySignal, ctx, pool, out),
+  lookup({ catalog, profile, request, now }) {
     const aff = scaled(profile.categories, now);
     const browsing = request.context?.category;
     const cols = catalogColumns(catalog);
@@ -34,7 +42,7 @@ export const categorySignal: Signal = {
       const inContext = browsing !== undefined && keys[keys.length - 1]!.startsWith(browsing) ? 1 : 0;
       return Math.max(cat, inContext);
     });
-    return spread(pool.items, cols.category, table, out);
+    return { column: cols.category, table };
   },
   informative: ({ catalog }) => catalogVariety(catalog).categories,
   reason({ catalog }, i, weight) {
@@ -45,10 +53,11 @@ export const categorySignal: Signal = {
 
 /** The shopper's affinity to the item's brand (or design range). */
 export const brandSignal: Signal = {
-  values({ catalog, profile, now }, pool, out) {
+  values: (ctx, pool, out) => spreadLookup(brandSignal, ctx, pool, out),
+  lookup({ catalog, profile, now }) {
     const aff = scaled(profile.brands, now);
     const cols = catalogColumns(catalog);
-    return spread(pool.items, cols.brand, Float32Array.from(cols.brands, (brand) => (brand === undefined ? 0 : aff.get(brand) ?? 0)), out);
+    return { column: cols.brand, table: Float32Array.from(cols.brands, (brand) => (brand === undefined ? 0 : aff.get(brand) ?? 0)) };
   },
   informative: ({ catalog }) => catalogVariety(catalog).brands,
   reason({ catalog }, i, weight) {
@@ -59,10 +68,11 @@ export const brandSignal: Signal = {
 
 /** The shopper's affinity to the item's price band (see `priceBand`). */
 export const priceBandSignal: Signal = {
-  values({ catalog, profile, now }, pool, out) {
+  values: (ctx, pool, out) => spreadLookup(priceBandSignal, ctx, pool, out),
+  lookup({ catalog, profile, now }) {
     const aff = scaled(profile.priceBands, now);
     const cols = catalogColumns(catalog);
-    return spread(pool.items, cols.priceBand, Float32Array.from(cols.priceBands, (band) => aff.get(band) ?? 0), out);
+    return { column: cols.priceBand, table: Float32Array.from(cols.priceBands, (band) => aff.get(band) ?? 0) };
   },
   informative: ({ catalog }) => catalogVariety(catalog).priceBands,
   reason(_ctx, _i, weight) {

@@ -14,6 +14,7 @@ export const priorSignal: Signal = {
     for (let c = 0; c < out.length; c++) out[c] = catalog.prior[pool.items[c]!]!;
     return out;
   },
+  lookup: ({ catalog }) => ({ values: catalog.prior, scale: 1 }),
   informative: ({ catalog, sequence }) => sequence === undefined || hasContent(catalog),
   reason(_ctx, _i, weight) {
     return { kind: 'popular', weight, text: 'Popular in this store' };

@@ -91,6 +91,11 @@ export const sequenceSignal: Signal = {
     for (let c = 0; c < out.length; c++) out[c] = sequence.scores[pool.items[c]!]! / max;
     return out;
   },
+  lookup({ sequence }, requested) {
+    let max = 0;
+    if (sequence) for (const i of requested) max = Math.max(max, sequence.scores[i]!);
+    return sequence && max > 0 ? { values: sequence.scores, scale: 1 / max } : undefined;
+  },
   reason({ catalog, sequence }, i, weight) {
     const top = sequence?.explain(i)[0];
     if (!top) return undefined;

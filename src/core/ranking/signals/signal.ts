@@ -27,4 +27,16 @@ export interface Signal {
    * noise. Absent means always informative.
    */
   informative?(ctx: RankContext): boolean;
+  /**
+   * The signal's value for any catalog item as a lookup, for the shortlist's single pass over
+   * every candidate (shortlist.ts): equal to `values()` up to float32 rounding. `requested` is the
+   * request's candidates (see Pool). Undefined: 0 for every item. Absent: the value needs the
+   * pool's own data (the similarity), which the shortlist handles itself.
+   */
+  lookup?(ctx: RankContext, requested: Int32Array): ItemLookup | undefined;
 }
+
+/** A value per catalog item `i`: `table[column[i]]` (one entry per distinct field value), or `values[i] × scale`. */
+export type ItemLookup =
+  | { readonly column: Int32Array; readonly table: Float32Array }
+  | { readonly values: Float32Array; readonly scale: number };
