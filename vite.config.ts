@@ -1,6 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { watModules } from './scripts/vite-wat.mjs';
 
 /**
  * The builds of this repository, one per mode:
@@ -27,7 +28,8 @@ import { resolve } from 'node:path';
  * on any path or CDN (the script-tag build finds the worker beside its own script).
  */
 export default defineConfig(({ mode }) => {
-  const worker = { format: 'es' as const };
+  // The engine worker's WebAssembly kernels are .wat files, assembled on import (scripts/vite-wat.mjs).
+  const worker = { format: 'es' as const, plugins: () => [watModules()] };
   if (mode === 'lib' || mode === 'script') {
     const script = mode === 'script';
     return {

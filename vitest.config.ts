@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { watModules } from './scripts/vite-wat';
+import { watModules } from './scripts/vite-wat.mjs';
 
 export default defineConfig({
-  // The worker's WebAssembly kernels are .wat files, assembled on import (scripts/vite-wat.ts).
+  // The worker's WebAssembly kernels are .wat files, assembled on import (scripts/vite-wat.mjs).
   plugins: [watModules()],
   test: {
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'tools/**/*.test.ts', 'bench/**/*.test.ts'],

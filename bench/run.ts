@@ -33,6 +33,7 @@ import { encodeCompactCatalog } from '../src/core/catalog-compact';
 import { syntheticCatalog, syntheticEvents } from './catalogs';
 import { sdkSuite, ingestSuite } from './sdk-suite';
 import { writeReport } from './report';
+import { watModules } from '../scripts/vite-wat.mjs';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -64,7 +65,7 @@ function catalogs(): BenchCatalog[] {
 /** The benchmark worker, built from bench/worker/bench.worker.ts into dist/bench. */
 async function buildBenchWorker(): Promise<void> {
   await build({
-    configFile: false, logLevel: 'warn', base: './',
+    configFile: false, logLevel: 'warn', base: './', plugins: [watModules()],
     build: {
       outDir: 'dist/bench', emptyOutDir: true, target: 'es2022', minify: true,
       lib: { entry: 'bench/worker/bench.worker.ts', formats: ['es'], fileName: () => 'bench-worker.js' },

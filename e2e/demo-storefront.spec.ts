@@ -303,7 +303,7 @@ for (const size of SIZES) {
       await inViewport(page, drawer);
       const backend = await page.evaluate(async () => (await (window as unknown as { localrecDemo: { rec: { ready(): Promise<{ backend: { name: string } }> } } }).localrecDemo.rec.ready()).backend.name);
       await expect(drawer.locator('[data-testid="backend"]')).toHaveText(backend);
-      await expect(drawer.locator('#diag-backends tbody tr')).toHaveCount(3);
+      await expect(drawer.locator('#diag-backends tbody tr')).toHaveCount(1);
       await expect(drawer.locator('#diag-events')).toContainText('duplicate');
       await expect(drawer.locator('#diag-events')).toContainText(/rejected.*invalid_event \(quantity\)/);
       await expect(drawer.locator('#diag-events')).toContainText('stored');

@@ -18,9 +18,19 @@ export type { TrackEvent, RecommendRequest, Recommendation, Prediction, Lifecycl
 /** What `related(itemId, options)` takes: `recommend()`'s request without the context (the item is the context). */
 export type RelatedOptions = Partial<Omit<RecommendRequest, 'context'>>;
 
-/** Which TensorFlow.js backend ranks, and what the start-up measurement saw (ms per scoring pass). */
+/**
+ * What scores the catalog, and what start-up measured (ms per scoring pass of every item). A switch
+ * made by the background GPU check shows in each result's `backend` and in the next start's report.
+ */
 export interface BackendReport {
-  name: 'webgl' | 'wasm' | 'cpu';
+  /**
+   * What scores the catalog: `int8-wasm`, localrec's own int8 WebAssembly SIMD kernel with an
+   * exact float32 re-score of a shortlist (the default, chosen without measuring); `int8-js`, the
+   * same arithmetic in plain JS where WebAssembly is refused (a CSP without 'wasm-unsafe-eval');
+   * or a TensorFlow.js backend scoring every item in float32: forced by `backend`, or `webgl` on a
+   * real GPU measured faster in the background after start-up.
+   */
+  name: 'int8-wasm' | 'int8-js' | 'webgl' | 'wasm' | 'cpu';
   measured: { name: string; ms: number | null; error?: string }[];
   renderer?: string;
   /**
@@ -64,7 +74,7 @@ export interface EngineOptions {
   purchaseModel?: string | object;
   /** Overrides of the lifecycle stage thresholds (see DEFAULT_STAGE_THRESHOLDS). */
   stageThresholds?: Partial<StageThresholds>;
-  /** Force a backend instead of measuring (tests and diagnostics). */
+  /** Force a backend (tests and diagnostics): a tfjs one scores every item in float32; `int8-js` forces the kernel's JS loop. */
   backend?: BackendReport['name'];
   /**
    * The shopper's consent to keep what localrec learns on this device (default 'granted').
@@ -170,9 +180,12 @@ export interface ReadyInfo {
     storage: number;
     /** Downloading (or revalidating) the catalog, parsing it, and caching it when it changed. */
     catalog: number;
-    /** Choosing the tfjs backend: measured, or remembered from an earlier start on this device. */
+    /**
+     * Our int8 kernel: compiled, the catalog's rows quantised, one pass timed; or a tfjs backend
+     * (forced, or a GPU remembered from this device's background check) started.
+     */
     backend: number;
-    /** Putting the catalog's matrix on the backend. */
+    /** Putting the catalog's matrix on the tfjs backend (0 with our kernel). */
     matrix: number;
     /** The optional files: ranking bundle, lifecycle parameters and purchase model. */
     extras: number;

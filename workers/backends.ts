@@ -1,6 +1,9 @@
 /**
  * TensorFlow.js backends for the worker, and the start-up measurement that picks one.
  *
+ * The worker ranks with its own int8 kernel by default (scoring.ts); these are the float32 path,
+ * used when the page forces a backend, or when a real GPU measured faster in the background.
+ *
  * Availability is not speed: on a machine without a GPU, WebGL runs on SwiftShader (software),
  * reports no performance caveat, and is 15-30x slower than wasm for this workload. So each
  * available backend scores a matrix the size of the catalog a few times, and the fastest wins.
@@ -69,6 +72,20 @@ function rendererName(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The GPU check behind the background switch (engine.ts `checkGpuWhenIdle`): tfjs's webgl backend
+ * timed on the catalog's matrix, only where WebGL runs on a real GPU. A software renderer
+ * (SwiftShader, llvmpipe) is 15-30x slower than the CPU here, so it is not started at all.
+ */
+export async function measureGpu(matrix: Float32Array, rows: number, dim: number): Promise<{ ms: number; renderer: string } | { skipped: string }> {
+  const renderer = rendererName();
+  if (!renderer) return { skipped: 'no WebGL' };
+  if (/swiftshader|llvmpipe|softpipe|software/i.test(renderer)) return { skipped: `no GPU (${renderer})` };
+  if (!(await trySet('webgl'))) return { skipped: 'webgl unavailable' };
+  await ready();
+  return { ms: await timeScoring(matrix, rows, dim), renderer };
 }
 
 /**

@@ -306,25 +306,77 @@ describe('warm start', () => {
     expect(asked.at(-1)).toBe('"v2"');
   });
 
-  it('remembers the measured backend per catalog size class, reuses it on the next start, and measures again after a week', async () => {
+  it('ranks with our int8 kernel at once, checks the GPU in the background, remembers the outcome per size class for a week', async () => {
     let now = T0;
-    const h = host(files(), { now: () => now });
+    let gpuChecks = 0;
+    const h = host(files(), { now: () => now, measureGpu: async () => (gpuChecks++, { skipped: 'no GPU (SwiftShader)' }) });
     const first = await start(h);
+    expect(first.info.backend).toMatchObject({ name: 'int8-wasm', measured: [{ name: 'int8-wasm', ms: expect.any(Number) }] });
     expect(first.info.backend.rememberedFrom).toBeUndefined();
     expect(first.info.phases).toEqual({ storage: expect.any(Number), catalog: expect.any(Number), backend: expect.any(Number), matrix: expect.any(Number), extras: expect.any(Number) });
+    await first.engine.backendCheck;
+    expect(gpuChecks).toBe(1);
+    expect((await first.engine.recommend({ k: 2 })).backend).toBe('int8-wasm');
     await first.engine.close();
     const second = await start(h, { dbName: first.dbName });
-    expect(second.info.backend).toMatchObject({ name: 'cpu', measured: [], rememberedFrom: T0 });
+    expect(second.info.backend).toMatchObject({ name: 'int8-wasm', rememberedFrom: T0 });
+    expect(second.engine.backendCheck).toBeUndefined();
     await second.engine.close();
     now = T0 + 8 * 86_400_000;
     const third = await start(h, { dbName: first.dbName });
     expect(third.info.backend.rememberedFrom).toBeUndefined();
-    expect(third.info.backend.measured.length).toBeGreaterThan(0);
+    await third.engine.backendCheck;
+    expect(gpuChecks).toBe(2);
   });
 
-  it('does not remember a forced backend', async () => {
-    const h = host(files());
+  it('switches to a GPU measured faster than the kernel, says so, and starts on it next time', async () => {
+    const chosen: (string | undefined)[] = [];
+    const h = host(files(), {
+      measureGpu: async () => ({ ms: 0, renderer: 'Test GPU' }),
+      chooseBackend: async (_m, _r, _d, _f, remembered) => (chosen.push(remembered?.name), { name: 'cpu', measured: [], ...(remembered ? { rememberedFrom: remembered.at } : {}) }),
+    });
+    const first = await start(h);
+    const before = await first.engine.recommend({ k: 3 });
+    await first.engine.backendCheck;
+    const after = await first.engine.recommend({ k: 3 });
+    expect(after.backend).toBe('webgl');
+    // The same ranking on tfjs (float32 everywhere) as with the kernel's shortlist.
+    expect(after.items).toEqual(before.items);
+    await first.engine.close();
+    const second = await start(h, { dbName: first.dbName });
+    expect(chosen).toEqual(['webgl']);
+    expect(second.info.backend.rememberedFrom).toBe(T0 + 60_000);
+  });
+
+  it('waits for a quiet spell: ranking calls put the GPU check off', async () => {
+    let slept = 0;
+    let measured = 0;
+    let engine: Engine | undefined;
+    let started!: () => void;
+    const ready = new Promise<void>((r) => (started = r));
+    const h = host(files(), {
+      // Each idle wait sees a ranking call during the first two.
+      sleep: async () => {
+        await ready;
+        if (++slept <= 2) await engine!.recommend({ k: 1 });
+      },
+      measureGpu: async () => (measured++, { skipped: 'no GPU' }),
+    });
+    ({ engine } = await start(h));
+    started();
+    await engine.backendCheck;
+    expect(slept).toBe(3);
+    expect(measured).toBe(1);
+  });
+
+  it('does not remember a forced backend, nor check the GPU under it; int8-js forces the kernel\'s JS loop', async () => {
+    const h = host(files(), { measureGpu: async () => { throw new Error('not asked'); } });
+    const js = await start(h, { backend: 'int8-js' });
+    expect(js.info.backend).toMatchObject({ name: 'int8-js', measured: [{ name: 'int8-js', ms: expect.any(Number) }] });
+    expect(js.engine.backendCheck).toBeUndefined();
+    expect((await js.engine.recommend({ k: 2 })).backend).toBe('int8-js');
     const first = await start(h, { backend: 'cpu' });
+    expect(first.engine.backendCheck).toBeUndefined();
     await first.engine.close();
     expect((await start(h, { dbName: first.dbName })).info.backend.rememberedFrom).toBeUndefined();
   });

@@ -41,7 +41,7 @@ describe('Engine', () => {
     await engine.track({ type: 'click', itemId: 'c2', time: T0 + 1 });
     const after = await engine.recommend({ k: 3 });
     expect(after.items[0]!.id).toBe('c3');
-    expect(after.backend).toBe('cpu');
+    expect(after.backend).toBe('int8-wasm');
     const profile = await engine.profile();
     expect(profile.storedEvents).toBe(2);
     expect(profile.topCategories[0]!.key).toBe('Home > Candles & lights');

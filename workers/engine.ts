@@ -10,7 +10,7 @@ import { emptyProfile, fitProfileToDim, PROFILE_SETTINGS, type Profile } from '.
 import { applyUpdate, type StageChange } from '../src/core/profile/update';
 import { candidateIndices } from '../src/core/ranking/candidates';
 import { queryVector } from '../src/core/ranking/query';
-import { rank, withDetails } from '../src/core/ranking/rank';
+import { withDetails } from '../src/core/ranking/rank';
 import { validateRequest, type RecommendRequest } from '../src/core/ranking/request';
 import { rerank, validateRerank } from '../src/core/ranking/rerank';
 import { Scratch } from '../src/core/ranking/scratch';
@@ -27,6 +27,7 @@ import { loadLifecycle } from './lifecycle-loader';
 import { SourceReaders } from './source-readers';
 import { StorageSlot } from './storage-slot';
 import { TfScorer } from './scorer';
+import { exactSimilarities, GPU_SWITCH_SHARE, int8Scoring, isTfjsBackend, kernelMs, rankWith, type Scoring } from './scoring';
 import type { EngineStorage, NewEvent } from './storage';
 import type { TabCoordination } from './tabs';
 import { WriteQueue } from './write-queue';
@@ -38,6 +39,11 @@ export interface RememberedBackend { name: BackendReport['name']; at: number }
 export interface EngineHost {
   /** Picks the tfjs backend for the catalog's matrix (backends.ts): measured, forced, or this device's `remembered` choice. */
   chooseBackend(matrix: Float32Array, rows: number, dim: number, forced?: BackendReport['name'], remembered?: RememberedBackend): Promise<BackendReport>;
+  /**
+   * Times tfjs's webgl backend on the catalog's matrix when the device has a real GPU (backends.ts),
+   * in the background after start-up; where it has none, says why it did not. Absent: never measured.
+   */
+  measureGpu?(matrix: Float32Array, rows: number, dim: number): Promise<{ ms: number; renderer: string } | { skipped: string }>;
   fetch: Fetcher;
   /** Opens the persistent storage named `name` (IndexedDB in the worker); may reject, then the engine keeps to memory. */
   openStorage(name: string): Promise<EngineStorage>;
@@ -73,6 +79,8 @@ export const STORAGE_SETTINGS = {
    * order of magnitude of the item count) this long; a start after that measures again.
    */
   backendRememberMs: 7 * 86_400_000,
+  /** The background GPU measurement waits for this long without a ranking call (it holds the worker while it runs). */
+  gpuCheckIdleMs: 10_000,
 };
 
 type Phases = NonNullable<ReadyInfo['phases']>;
@@ -80,7 +88,7 @@ type Phases = NonNullable<ReadyInfo['phases']>;
 /** What the catalog brings; absent until the first catalog loads. */
 interface Loaded {
   catalog: Catalog;
-  scorer: TfScorer;
+  scoring: Scoring;
   backend: BackendReport;
   sequence: CatalogSequenceRanker | undefined;
   lifecycle: LifecycleModels | undefined;
@@ -119,6 +127,10 @@ export class Engine implements EngineApi {
   private storeRules: Promise<{ rules: Rule[]; errors: RuleError[] }> | undefined;
   /** The catalog's own rules, parsed once per catalog. */
   private readonly catalogRules = new WeakMap<Catalog, { rules: Rule[]; errors: RuleError[] }>();
+  /** Ranking calls so far: the background GPU check waits for a quiet spell. */
+  private rankingCalls = 0;
+  /** The background GPU check, while one is pending or running (tests wait on it). */
+  backendCheck: Promise<void> | undefined;
   private readonly batcher = new Batcher<Pending, TrackResult>((items) => this.writes.run(() => this.write(items)), STORAGE_SETTINGS.batchDelayMs, STORAGE_SETTINGS.batchMaxEvents);
 
   constructor(private readonly host: EngineHost) {
@@ -180,22 +192,23 @@ export class Engine implements EngineApi {
       if (phases) phases[phase] = performance.now() - t;
       t = performance.now();
     };
-    const backend = await this.backendFor(catalog, options.backend);
+    const { report: backend, scoring, checkGpu } = await this.backendFor(catalog, options.backend);
     lap('backend');
-    const scorer = new TfScorer(catalog.dim);
-    scorer.load(catalog.matrix, catalog.items.length);
+    if (scoring.kind === 'tfjs') scoring.scorer.load(catalog.matrix, catalog.items.length);
     lap('matrix');
     // The catalog alone still ranks: optional files that fail are reported, not fatal.
     const [sequence, lifecycle] = await Promise.allSettled([this.sequenceFor(options, catalog), this.lifecycleFor(options)]);
     lap('extras');
+    if (this.loaded?.scoring.kind === 'tfjs') this.loaded.scoring.scorer.dispose();
     this.loaded = {
-      catalog, scorer, backend,
+      catalog, scoring, backend,
       sequence: sequence.status === 'fulfilled' ? sequence.value : undefined,
       lifecycle: lifecycle.status === 'fulfilled' ? lifecycle.value : undefined,
     };
     this.catalogError = undefined;
     if (lifecycle.status === 'rejected') this.lifecycleError = message(lifecycle.reason);
     this.profileState = fitProfileToDim(this.profileState!, catalog.dim);
+    if (checkGpu) this.backendCheck = this.checkGpuWhenIdle(this.loaded, checkGpu);
     onProgress?.({ status: 'ready', version: catalog.version, items: catalog.items.length });
     return {
       catalogVersion: catalog.version, items: catalog.items.length, hashedItems: catalog.hashedItems,
@@ -208,10 +221,13 @@ export class Engine implements EngineApi {
   }
 
   /**
-   * The backend for this catalog: forced, else this device's choice for a catalog of its size
-   * class when one was measured within `backendRememberMs`, else measured now (and remembered).
+   * What scores this catalog (scoring.ts). Our int8 kernel, at once and without measuring, unless
+   * the page forces a tfjs backend or this device measured a GPU faster within
+   * `backendRememberMs` (per catalog size class: dimension and order of magnitude of the items).
+   * With the kernel and nothing remembered, `checkGpu` is the setting under which the background
+   * GPU check (`checkGpuWhenIdle`) remembers its outcome.
    */
-  private async backendFor(catalog: Catalog, forced: BackendReport['name'] | undefined): Promise<BackendReport> {
+  private async backendFor(catalog: Catalog, forced: BackendReport['name'] | undefined): Promise<{ report: BackendReport; scoring: Scoring; checkGpu?: string }> {
     const rows = catalog.items.length;
     const key = `backend:${catalog.dim}x1e${Math.floor(Math.log10(rows))}`;
     const storage = this.slot.storage;
@@ -220,11 +236,45 @@ export class Engine implements EngineApi {
       const saved = forced ? undefined : JSON.parse((await storage.readSetting(key)) ?? 'null') as RememberedBackend | null;
       if (saved && typeof saved.name === 'string' && this.now() - saved.at < STORAGE_SETTINGS.backendRememberMs) remembered = saved;
     } catch {
-      // Unreadable: measure.
+      // Unreadable: the kernel, and the check again.
+    }
+    if (!isTfjsBackend(forced) && !isTfjsBackend(remembered?.name)) {
+      const { scoring, report } = int8Scoring(catalog, forced);
+      if (remembered) return { scoring, report: { ...report, rememberedFrom: remembered.at } };
+      return { scoring, report, ...(forced || !this.host.measureGpu ? {} : { checkGpu: key }) };
     }
     const report = await this.host.chooseBackend(catalog.matrix, rows, catalog.dim, forced, remembered);
-    if (!forced && report.rememberedFrom === undefined) await storage.writeSetting(key, JSON.stringify({ name: report.name, at: this.now() })).catch(() => undefined);
-    return report;
+    return { report, scoring: { kind: 'tfjs', scorer: new TfScorer(catalog.dim) } };
+  }
+
+  /**
+   * After start-up, once no ranking call came for `gpuCheckIdleMs`: times our kernel and, on a
+   * real GPU, tfjs's webgl backend on the catalog, switches to webgl when it scores in under
+   * `GPU_SWITCH_SHARE` of the kernel's time, and remembers the outcome under `key`. Without a GPU
+   * nothing of tfjs is started (the float32 CPU backends read four times the kernel's bytes).
+   */
+  private async checkGpuWhenIdle(loaded: Loaded, key: string): Promise<void> {
+    const sleep = this.host.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    for (let calls = -1; calls !== this.rankingCalls; ) {
+      calls = this.rankingCalls;
+      await sleep(STORAGE_SETTINGS.gpuCheckIdleMs);
+      if (this.closed || this.loaded !== loaded) return;
+    }
+    const { catalog, scoring } = loaded;
+    if (scoring.kind !== 'int8') return;
+    const ownMs = kernelMs(scoring.scorer, 5);
+    const gpu = await this.host.measureGpu!(catalog.matrix, catalog.items.length, catalog.dim).catch((e: unknown) => ({ skipped: message(e) }));
+    if (this.closed || this.loaded !== loaded) return;
+    const measured = [...loaded.backend.measured, 'ms' in gpu ? { name: 'webgl', ms: Math.round(gpu.ms * 1000) / 1000 } : { name: 'webgl', ms: null, error: gpu.skipped }];
+    if ('ms' in gpu && gpu.ms < ownMs * GPU_SWITCH_SHARE) {
+      const scorer = new TfScorer(catalog.dim);
+      scorer.load(catalog.matrix, catalog.items.length);
+      loaded.scoring = { kind: 'tfjs', scorer };
+      loaded.backend = { name: 'webgl', measured, renderer: gpu.renderer };
+    } else {
+      loaded.backend = { ...loaded.backend, measured };
+    }
+    await this.slot.storage.writeSetting(key, JSON.stringify({ name: loaded.backend.name, at: this.now() })).catch(() => undefined);
   }
 
   private async retryCatalog(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<void> {
@@ -437,23 +487,25 @@ export class Engine implements EngineApi {
   }
 
   private async ranked(request: RecommendRequest, related?: string): Promise<RecommendResult> {
-    const { catalog, scorer, sequence, backend } = await this.withCatalog();
+    const { catalog, scoring, sequence, backend } = await this.withCatalog();
+    this.rankingCalls++;
     const profile = await this.rankingProfile(catalog);
     const { rules, errors } = await this.rulesFor(catalog, request.rules);
     const t0 = performance.now();
     const now = this.now();
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now, request.context);
-    const similarity = q ? await scorer.score(q, request.candidates ? candidates : undefined) : new Float32Array(candidates.length);
     // The bundle reads the shown item as the session's latest look: what goes with it comes up.
     const session = related ? { ...profile, session: { ...profile.session, events: [...profile.session.events, { type: 'view' as const, itemId: related, time: now }] } } : profile;
-    const items = rank({ catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules, scratch: this.scratch }, candidates, similarity);
+    const ctx = { catalog, profile, request, now, sequence: sequence?.scoresFor(session), rules, scratch: this.scratch };
+    const items = await rankWith(scoring, ctx, candidates, q, !request.candidates);
     return { items: request.details ? withDetails(catalog, items) : items, ...this.took(backend, t0, request.placement), ...(errors.length ? { ruleErrors: errors } : {}) };
   }
 
   async rerank(ids: unknown, options?: unknown): Promise<RecommendResult> {
     const { ids: list, strength, placement, details, rules: own } = validateRerank(ids, options);
-    const { catalog, scorer, sequence, backend } = await this.withCatalog();
+    const { catalog, scoring, sequence, backend } = await this.withCatalog();
+    this.rankingCalls++;
     const profile = await this.rankingProfile(catalog);
     const { rules, errors } = await this.rulesFor(catalog, own);
     const t0 = performance.now();
@@ -461,7 +513,7 @@ export class Engine implements EngineApi {
     const request = { k: Math.max(1, list.length), candidates: list };
     const candidates = candidateIndices(catalog, request);
     const q = queryVector(profile, catalog, now);
-    const similarity = q && candidates.length ? await scorer.score(q, candidates) : new Float32Array(candidates.length);
+    const similarity = await exactSimilarities(scoring, catalog, candidates, q);
     const items = rerank({ catalog, profile, request, now, sequence: sequence?.scoresFor(profile), rules, scratch: this.scratch }, list, strength, candidates, similarity);
     return { items: details ? withDetails(catalog, items) : items, ...this.took(backend, t0, placement), ...(errors.length ? { ruleErrors: errors } : {}) };
   }
@@ -609,7 +661,7 @@ export class Engine implements EngineApi {
     await this.batcher.flush().catch(() => undefined);
     await this.writes.settled();
     this.closed = true;
-    this.loaded?.scorer.dispose();
+    if (this.loaded?.scoring.kind === 'tfjs') this.loaded.scoring.scorer.dispose();
     this.slot.close();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { expose, transferHandlers } from 'comlink';
 import { installErrorTransfer } from '../src/protocol';
-import { chooseBackend } from './backends';
+import { chooseBackend, measureGpu } from './backends';
 import { Engine } from './engine';
 import { loadBundle } from './bundle-loader';
 import { IdbStorage } from './idb-storage';
@@ -15,6 +15,7 @@ installErrorTransfer(transferHandlers);
 
 const engine = new Engine({
   chooseBackend,
+  measureGpu,
   fetch: (url, init) => fetch(url, init),
   openStorage: (name) => IdbStorage.open(name),
   deleteStorage: (name) => IdbStorage.deleteDatabase(name),

@@ -4,23 +4,24 @@
  * Playwright's `worker.evaluate`). In one thread it runs the SDK's real Engine (memory storage,
  * the measured tfjs backend, a fixed clock) and, on the same catalog matrix and query, the raw
  * peers a ranking could be built from: a plain JS loop with partial selection, tfjs-cpu,
- * tfjs-wasm and tfjs-webgl (matMul + topk), and the memory floor (reading the N × dim float32
- * matrix once). Each peer's top-k is checked against the JS loop's; the Engine's recommend() is
+ * tfjs-wasm and tfjs-webgl (matMul + topk), our int8 kernel (workers/int8-scorer.ts) with its
+ * shortlist re-scored exactly, and the memory floor (reading the N × dim float32 matrix once). Each peer's top-k is checked against the JS loop's; the Engine's recommend() is
  * checked against the straightforward ranking (src/core/ranking/testing/reference-rank.ts).
  */
 import { getBackend, matMul, memory, reshape, setBackend, tensor2d, topk, type Tensor } from '@tensorflow/tfjs-core';
 import { parseCatalog, type Catalog } from '../../src/core/catalog';
 import type { Profile } from '../../src/core/profile/state';
 import { candidateIndices } from '../../src/core/ranking/candidates';
-import { queryVector } from '../../src/core/ranking/query';
-import { rank } from '../../src/core/ranking/rank';
+import { queryVector, similarities } from '../../src/core/ranking/query';
 import { Scratch } from '../../src/core/ranking/scratch';
+import { rankShortlisted, shortlist } from '../../src/core/ranking/shortlist';
 import { validateRequest } from '../../src/core/ranking/request';
 import { referenceRank } from '../../src/core/ranking/testing/reference-rank';
 import { topK } from '../../src/core/ranking/top-k';
 import { chooseBackend } from '../../workers/backends';
 import { catalogJson } from '../../workers/catalog-loader';
 import { Engine } from '../../workers/engine';
+import { Int8Scorer } from '../../workers/int8-scorer';
 import { MemoryStorage } from '../../workers/memory-storage';
 import { TfScorer } from '../../workers/scorer';
 
@@ -77,15 +78,20 @@ async function recommend(calls: number) {
   const took: number[] = [];
   const wall = await timed(calls, async () => took.push((await e.recommend(request)).tookMs));
   const got = await e.recommend(request);
-  // The reference on the same catalog, profile, clock and similarity (the same backend's matMul).
+  // The reference on the same catalog, profile, clock and similarity: the float32 cosines the
+  // Engine's shortlist re-scores with (the JS loop) behind our kernel, else its tfjs backend's matMul.
   const profile = await profileOf(e);
   const req = validateRequest(request);
   const candidates = candidateIndices(catalog!, req);
   const q = queryVector(profile, catalog!, setup!.now);
-  const scorer = new TfScorer(catalog!.dim);
-  scorer.load(catalog!.matrix, catalog!.items.length);
-  const similarity = q ? await scorer.score(q) : new Float32Array(candidates.length);
-  scorer.dispose();
+  let similarity: Float32Array = new Float32Array(candidates.length);
+  if (q && got.backend.startsWith('int8')) similarity = similarities(catalog!, candidates, q);
+  else if (q) {
+    const scorer = new TfScorer(catalog!.dim);
+    scorer.load(catalog!.matrix, catalog!.items.length);
+    similarity = await scorer.score(q);
+    scorer.dispose();
+  }
   const want = referenceRank({ catalog: catalog!, profile, request: req, now: setup!.now, sequence: undefined }, candidates, similarity);
   const same = JSON.stringify(got.items) === JSON.stringify(want);
   return { tookMs: timing(took.slice(5)), callMs: wall, backend: got.backend, sameAsReference: same, ...(same ? {} : { got: got.items.map((i) => i.id), want: want.map((i) => i.id) }) };
@@ -136,11 +142,25 @@ async function peers(calls: number) {
       dispose: () => { m.dispose(); qt.dispose(); },
     };
   };
-  const engineBackend = getBackend();
+  // Our kernel as a raw peer: int8 scores of every row, the rows whose bound reaches the k-th
+  // best lower bound re-scored exactly in float32, their top k (shortlist.ts, without the blend).
+  const int8 = new Int8Scorer(matrix, rows, dim);
+  const bound = new Float32Array(rows);
+  const kept = new Int32Array(rows);
+  const int8Peer = () => {
+    const { values, rowScale, queryError } = int8.score(q);
+    // 1e-6: the float32 rounding of an exact cosine.
+    for (let r = 0; r < rows; r++) bound[r] = rowScale[r]! * queryError + 1e-6;
+    const list = shortlist(values, bound, k, undefined, kept);
+    const exact = similarities(catalog!, list, q);
+    return topK(exact, k).map((s) => list[s.index]!);
+  };
+  // tfjs-wasm is loaded only for this peer now (the Engine ranks with our kernel).
+  const engineBackend = (await setBackend('wasm')) && getBackend() === 'wasm' ? 'wasm' : getBackend();
   const own = tfjsPeer();
   const request = { k };
   const contenders: [string, () => unknown][] = [
-    ['engine-recommend', () => engine!.recommend(request)], ['js-loop', jsLoop], [`tfjs-${engineBackend}`, own.run], ['floor-read-f32', floor],
+    ['engine-recommend', () => engine!.recommend(request)], ['js-loop', jsLoop], [`tfjs-${engineBackend}`, own.run], [int8.kind, int8Peer], ['floor-read-f32', floor],
   ];
   const times = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
   // A worker's clock ticks in 0.1 ms: small catalogs time several calls per sample.
@@ -157,6 +177,7 @@ async function peers(calls: number) {
   const out: PeerResult[] = [
     { name: 'js-loop', ms: timing(times.get('js-loop')!), sameTopK: true },
     { name: `tfjs-${engineBackend}`, ms: timing(times.get(`tfjs-${engineBackend}`)!), sameTopK: sameAs(ownTopK) },
+    { name: int8.kind, ms: timing(times.get(int8.kind)!), sameTopK: sameAs(int8Peer()) },
   ];
   for (const name of ['cpu', 'wasm', 'webgl'].filter((b) => b !== engineBackend)) {
     try {
@@ -172,7 +193,9 @@ async function peers(calls: number) {
   await setBackend(engineBackend);
   const engineMs = timing(times.get('engine-recommend')!);
   const floorMs = timing(times.get('floor-read-f32')!);
-  const best = out.filter((p) => p.ms).sort((a, b) => a.ms!.p50 - b.ms!.p50)[0]!;
+  // The best float32 peer: the target is to beat reading the float32 matrix (our int8 peer is shown beside it).
+  const best = out.filter((p) => p.ms && !p.name.startsWith('int8')).sort((a, b) => a.ms!.p50 - b.ms!.p50)[0]!;
+  const int8Ms = times.get(int8.kind)!;
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   return {
     interleaved: { engineRecommendMs: engineMs, floorMs, callsPerSample: reps },
@@ -181,40 +204,46 @@ async function peers(calls: number) {
       bestPeer: best.name,
       bestPeerOverEngine: ratio(best.ms!.p50, engineMs.p50),
       engineOverFloor: ratio(engineMs.p50, floorMs.p50),
+      int8PeerOverEngine: ratio(timing(int8Ms).p50, engineMs.p50),
     },
     floorChecksum: Math.round(sink),
   };
 }
 
 /**
- * Where recommend()'s time goes: its steps (engine.ts `ranked`) timed one by one on the same
- * catalog, profile and clock: candidates, query vector, tfjs scoring, and the ranking pass
- * (filters, blend, novelty, rules, top-k, reasons).
+ * Where recommend()'s time goes: its steps (engine.ts `ranked`, scoring.ts) timed one by one on
+ * the same catalog, profile and clock: candidates, query vector, our int8 kernel's scoring, and
+ * the ranking pass (the shortlist's single pass, the exact re-score of the shortlist, and rank()
+ * on it: filters, blend, novelty, rules, top-k, reasons); with how many rows were re-scored.
  */
 async function stages(calls: number) {
   const profile = await profileOf(engine!);
   const request = validateRequest({ k: setup!.k });
-  const scorer = new TfScorer(catalog!.dim);
-  scorer.load(catalog!.matrix, catalog!.items.length);
+  const int8 = new Int8Scorer(catalog!.matrix, catalog!.items.length, catalog!.dim);
   const scratch = new Scratch();
-  const steps: Record<string, number[]> = { candidates: [], query: [], score: [], rank: [] };
+  const steps: Record<string, number[]> = { candidates: [], query: [], score: [], rank: [], rescoredRows: [] };
   for (let i = -5; i < calls; i++) {
     const t0 = performance.now();
     const candidates = candidateIndices(catalog!, request);
     const t1 = performance.now();
     const q = queryVector(profile, catalog!, setup!.now)!;
     const t2 = performance.now();
-    const similarity = await scorer.score(q);
+    const approx = int8.score(q);
     const t3 = performance.now();
-    rank({ catalog: catalog!, profile, request, now: setup!.now, sequence: undefined, scratch }, candidates, similarity);
+    let rescored = 0;
+    const exact = (items: Int32Array) => {
+      rescored += items.length;
+      return similarities(catalog!, items, q);
+    };
+    rankShortlisted({ catalog: catalog!, profile, request, now: setup!.now, sequence: undefined, scratch }, candidates, () => approx, exact);
     const t4 = performance.now();
     if (i < 0) continue;
     steps.candidates!.push(t1 - t0);
     steps.query!.push(t2 - t1);
     steps.score!.push(t3 - t2);
     steps.rank!.push(t4 - t3);
+    steps.rescoredRows!.push(rescored);
   }
-  scorer.dispose();
   return Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, timing(v)]));
 }
 

@@ -6,15 +6,17 @@
  * (only 'wasm-unsafe-eval', as tfjs-backend-wasm does).
  */
 import { readFileSync } from 'node:fs';
-import type { Plugin } from 'vite';
 import wabtInit from 'wabt';
 
-export function watModules(): Plugin {
-  let wabt: ReturnType<typeof wabtInit> | undefined;
+/** @returns {import('vite').Plugin} */
+export function watModules() {
+  /** @type {ReturnType<typeof wabtInit> | undefined} */
+  let wabt;
   return {
     name: 'localrec-wat',
     enforce: 'pre',
-    async load(id: string) {
+    /** @param {string} id */
+    async load(id) {
       if (!id.endsWith('.wat')) return null;
       wabt ??= wabtInit();
       const module = (await wabt).parseWat(id, readFileSync(id, 'utf8'), { simd: true });
