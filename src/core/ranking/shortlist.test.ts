@@ -79,6 +79,15 @@ describe('rankShortlisted: the int8 shortlist, re-scored exactly', () => {
 });
 
 describe('shortlist (property)', () => {
+  it('rankShortlisted equals the reference on any random case, with adversarial errors', () => {
+    fc.assert(fc.property(fc.integer({ min: 301, max: 1_000_000 }), (seed) => {
+      const { ctx, candidates, similarity, query } = randomCase(seed);
+      const approx = query && adversarial(similarities(ctx.catalog, Int32Array.from(ctx.catalog.items.keys()), query), seed);
+      const got = rankShortlisted(ctx, candidates, () => approx, (items) => similarities(ctx.catalog, items, query), 0);
+      expect(got).toEqual(referenceRank(ctx, candidates, similarity));
+    }), { numRuns: 100 });
+  });
+
   it('keeps every item of the true top k, wherever the true values lie within their bounds', () => {
     const item = fc.record({
       total: fc.oneof(fc.constantFrom(0, 0.5, 1), fc.float({ min: -2, max: 2, noNaN: true })),

@@ -32,7 +32,7 @@ export const SHORTLIST_MIN_CANDIDATES = 2000;
  */
 const ROUNDING = 1e-5;
 
-/** A candidate's state in the single pass (markWeighted and seenItems write 1: MOVED); OUT | MOVED counts as moved. */
+/** A candidate's state in the single pass (markWeighted writes 1: MOVED); OUT | MOVED counts as moved. */
 const MOVED = 1;
 const OUT = 2;
 
