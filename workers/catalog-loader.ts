@@ -1,5 +1,5 @@
 import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
-import { decodeCompactCatalog, isCompactCatalog } from '../src/core/catalog-compact';
+import { decodeCompactCatalog, isCompactCatalog, parseCompactCatalog } from '../src/core/catalog-compact';
 import { LocalrecError } from '../src/core/errors';
 import type { Progress } from '../src/protocol';
 import { releaseEmbeddings } from './catalog-record';
@@ -104,9 +104,9 @@ async function built(res: Response, source: string, now: number, onProgress?: (p
   const etag = res.headers.get('etag') ?? undefined;
   // Each step of a large catalog holds the worker for a while (seconds at 100,000 items on a
   // busy phone): between them it answers the page's heartbeat, which gives up after 6 s.
-  const json = catalogJson(await readBytes(res, onProgress), source);
+  const bytes = await readBytes(res, onProgress);
   await breather();
-  const catalog = releaseEmbeddings(parseCatalog(json));
+  const catalog = releaseEmbeddings(isCompactCatalog(bytes) ? parseCompactCatalog(bytes) : parseCatalog(catalogJson(bytes, source)));
   await breather();
   return { catalog, cache: (into) => into.cacheCatalog(source, catalog, etag, now) };
 }
