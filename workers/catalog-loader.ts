@@ -51,7 +51,7 @@ export async function loadCatalog(
     const cached = await storage.cachedCatalog(source).catch(() => undefined);
     if (cached?.version === tag.version) {
       onProgress?.({ status: 'cached', version: cached.version });
-      return { catalog: cached.catalog, revalidate: () => revalidate(source, cached, tag.etag, storage, fetcher, now) };
+      return { catalog: cached.catalog, ...rewrite(cached, source, tag.etag, now), revalidate: () => revalidate(source, cached, tag.etag, storage, fetcher, now) };
     }
   }
   let failure: LocalrecError | undefined;
@@ -66,7 +66,7 @@ export async function loadCatalog(
       if (cached) {
         await storage.catalogChecked(source, now).catch(() => undefined);
         onProgress?.({ status: 'cached', version: cached.version });
-        return { catalog: cached.catalog };
+        return { catalog: cached.catalog, ...rewrite(cached, source, tag?.etag, now) };
       }
       // The cached copy is gone or unreadable: the whole catalog after all.
       res = await download(fetcher, source, 'catalog', 'catalog_fetch_failed');
@@ -97,6 +97,11 @@ async function revalidate(source: string, cached: StoredCatalog, etag: string | 
   }
   await storage.catalogChecked(source, now).catch(() => undefined);
   return undefined;
+}
+
+/** For a copy an older SDK stored in a slower form: the write that stores it as this one does (after ready()). */
+function rewrite(cached: StoredCatalog, source: string, etag: string | undefined, now: number): Pick<LoadedCatalog, 'cache'> {
+  return cached.outdated ? { cache: (into) => into.cacheCatalog(source, cached.catalog, etag, now) } : {};
 }
 
 /** A downloaded catalog, parsed and built, and the write that caches it with the server's ETag. */

@@ -194,6 +194,16 @@ describe('the cached catalog record', () => {
     storage.close();
     expect(back.matrix).toEqual(built.matrix);
     expect(back.items.map((i) => i.id)).toEqual(built.items.map((i) => i.id));
+    // A start from it (the server answers 304) writes it again in this SDK's form, same version.
+    d.clock.now += CATALOG_MAX_AGE_MS;
+    const { engine, info } = await d.start();
+    expect(info.catalogVersion).toBe('test-1');
+    await d.close(engine);
+    const after = await openDB(d.dbName()!);
+    const [rewritten] = await after.getAll('catalogs');
+    after.close();
+    expect(rewritten.built).toBeUndefined();
+    expect(rewritten.blobs.matrix).toBeInstanceOf(Blob);
   });
 
   it('notes the ETag and when the server confirmed the copy', async () => {

@@ -226,10 +226,10 @@ export class IdbStorage implements EngineStorage {
         const [parts, matrix, prior] = await Promise.all([this.sealer.openBytes(built.about), this.sealer.openBytes(built.matrix), this.sealer.openBytes(built.prior)]);
         // Plain JSON, no reviver: at 100,000 items a reviver called per value took seconds.
         const items = JSON.parse(new TextDecoder().decode(parts)) as CatalogParts['about'];
-        return { ...about, catalog: catalogFromParts({ about: items, matrix: new Float32Array(matrix), prior: new Float32Array(prior) }) };
+        return { ...about, outdated: true, catalog: catalogFromParts({ about: items, matrix: new Float32Array(matrix), prior: new Float32Array(prior) }) };
       }
       // Cached by an older SDK as JSON (sealed, or plain before sealing): built again.
-      return { ...about, catalog: parseCatalog(sealed ? await this.sealer.open(sealed) : json) };
+      return { ...about, outdated: true, catalog: parseCatalog(sealed ? await this.sealer.open(sealed) : json) };
     });
   }
 
@@ -257,7 +257,8 @@ export class IdbStorage implements EngineStorage {
       await (checkedAt === undefined ? meta.delete(`catalog-checked:${source}`) : meta.put(checkedAt, `catalog-checked:${source}`));
     };
     const cached = await this.guard('read the catalog cache', () => this.db.get('meta', key));
-    if (cached === catalog.version && (await this.guard('read the catalog cache', () => this.db.getKey('catalogs', catalog.version))) !== undefined) {
+    // The record itself is read for its form only: its Blobs' contents are not.
+    if (cached === catalog.version && (await this.guard('read the catalog cache', () => this.db.get('catalogs', catalog.version)))?.blobs !== undefined) {
       await this.guard('cache the catalog', async () => {
         const tx = this.db.transaction('meta', 'readwrite');
         await setTag(tx.store);

@@ -2,8 +2,12 @@ import type { Catalog } from '../src/core/catalog';
 import type { CleanEvent } from '../src/core/events';
 import type { Profile } from '../src/core/profile/state';
 
-/** A catalog as cached for warm and offline starts: built, ready to rank; `etag` is the server's for that copy. */
-export interface StoredCatalog { version: string; source: string; storedAt: number; etag?: string; catalog: Catalog }
+/**
+ * A catalog as cached for warm and offline starts: built, ready to rank; `etag` is the server's
+ * for that copy; `outdated` when an older SDK stored it in a slower form (sealed, or as JSON), so
+ * it is worth writing again although its version is cached.
+ */
+export interface StoredCatalog { version: string; source: string; storedAt: number; etag?: string; catalog: Catalog; outdated?: true }
 
 /**
  * What is noted beside a cached catalog, readable without reading the catalog: its version, the
@@ -52,7 +56,8 @@ export interface EngineStorage {
   /**
    * Caches a built catalog (with the server's ETag for it and when it was downloaded) under its
    * version and drops the other version of the same source; a catalog whose version is already
-   * the one cached for the source is not written again (only the ETag and time are noted).
+   * the one cached for the source is not written again (only the ETag and time are noted) unless
+   * it is stored in an older form (`outdated`).
    */
   cacheCatalog(source: string, catalog: Catalog, etag?: string, checkedAt?: number): Promise<void>;
   /** A small setting kept for this device (the remembered backend choice); undefined when none is kept. */
