@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- [--json] [--quick] [--no-build] [--only=<part of a catalog name>]`: localrec's
- * benchmark, one run, one browser (`--only` runs the catalogs whose name contains it, and skips
- * ingest and BENCHMARKS.md).
+ * `npm run bench -- [--json] [--quick] [--no-build] [--only=<part of a catalog name>] [--startup]`:
+ * localrec's benchmark, one run, one browser (`--only` runs the catalogs whose name contains it,
+ * and skips ingest and BENCHMARKS.md; `--startup` measures only cold and warm `ready()`, a
+ * warm start three times, and writes bench/startup.json).
  *
  * It builds the SDK and the benchmark worker, writes seeded synthetic catalogs (bench/catalogs.ts)
  * to bench/.data, serves them with the SDK from 127.0.0.1 (a secure context, so storage is sealed
@@ -31,7 +32,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { DATA, KEEP_NAMES, localFile, readCatalog, workerOf, type BenchCatalog } from './browser';
 import { encodeCompactCatalog } from '../src/core/catalog-compact';
 import { syntheticCatalog, syntheticEvents } from './catalogs';
-import { sdkSuite, ingestSuite } from './sdk-suite';
+import { sdkSuite, ingestSuite, startupSuite } from './sdk-suite';
 import { writeReport } from './report';
 import { watModules } from '../scripts/vite-wat.mjs';
 
@@ -157,6 +158,13 @@ async function main() {
   const results: Record<string, unknown> = {};
   const failures: string[] = [];
   try {
+    if (args.has('--startup')) {
+      for (const c of list) results[c.name] = await startupSuite(browser, origin, c, 3).catch((e: unknown) => ({ error: String(e instanceof Error ? e.message : e).split('\n')[0] }));
+      const out = { when: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000), machine: machine(browser.version()), startup: results };
+      writeFileSync('bench/startup.json', `${JSON.stringify(out, null, 1)}\n`);
+      console.log(JSON.stringify(out, null, 1));
+      return;
+    }
     for (const c of list) {
       const log = (what: string) => !args.has('--json') && console.error(`${c.name}: ${what}`);
       log('worker: engine and peers');

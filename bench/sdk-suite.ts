@@ -48,8 +48,8 @@ async function start(page: Page, options: object) {
   return { worker, readyMs: started.ms, info: started.info, longTasks };
 }
 
-/** Cold and warm start, recommend() round trips, heap and tensors after start-up and after `soakCalls` calls. */
-export async function sdkSuite(browser: Browser, origin: string, c: BenchCatalog, { calls, soakCalls }: { calls: number; soakCalls: number }) {
+/** A fresh browser context on the bench page, the SDK options for `c`, and the catalog's download time (HTTP cache bypassed). */
+async function sdkPage(browser: Browser, origin: string, c: BenchCatalog) {
   const context = await browser.newContext();
   await context.addInitScript(KEEP_NAMES);
   await context.addInitScript(WATCH_LONG_TASKS);
@@ -64,6 +64,17 @@ export async function sdkSuite(browser: Browser, origin: string, c: BenchCatalog
       await (await fetch(url, { cache: 'no-store' })).arrayBuffer();
       return Math.round(performance.now() - t0);
     }, c.file);
+    return { context, page, options, downloadMs };
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
+}
+
+/** Cold and warm start, recommend() round trips, heap and tensors after start-up and after `soakCalls` calls. */
+export async function sdkSuite(browser: Browser, origin: string, c: BenchCatalog, { calls, soakCalls }: { calls: number; soakCalls: number }) {
+  const { context, page, options, downloadMs } = await sdkPage(browser, origin, c);
+  try {
     const cold = await start(page, options);
     const tensors = () => cold.worker.evaluate(() => (self as unknown as { _tfengine: { memory(): { numTensors: number } } })._tfengine.memory().numTensors);
     const afterStart = { ...(await workerHeap(browser, 'localrec-worker')), tensors: await tensors() };
@@ -98,6 +109,33 @@ export async function sdkSuite(browser: Browser, origin: string, c: BenchCatalog
       recommend: { workerMs: stats(round.took), roundTripMs: stats(round.trip) },
       memory: { afterStart, afterCalls },
     };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Start-up alone (`--startup`): a cold start, then `warmRuns` reloads of the same device, each
+ * with ready() as the page sees it and the worker's phases; `recommended` checks the warm start
+ * answers. Quicker than sdkSuite when only start-up changed, and several warm starts to compare.
+ */
+export async function startupSuite(browser: Browser, origin: string, c: BenchCatalog, warmRuns: number) {
+  const { context, page, options, downloadMs } = await sdkPage(browser, origin, c);
+  const once = async () => {
+    const s = await start(page, options);
+    const recommended = await page.evaluate(async () => (await (window as unknown as BenchWindow).rec.recommend({ k: 20 })).items.length);
+    // destroy() flushes what the start left to write, as a page closing would have time to.
+    await page.evaluate(() => (window as unknown as BenchWindow).rec.destroy());
+    return { readyMs: s.readyMs, startupMs: s.info.startupMs, phases: s.info.phases, ...(s.info.catalogStale ? { catalogStale: s.info.catalogStale } : {}), recommended, longTasks: s.longTasks.length };
+  };
+  try {
+    const cold = await once();
+    const warm = [];
+    for (let i = 0; i < warmRuns; i++) {
+      await page.reload();
+      warm.push(await once());
+    }
+    return { downloadMs, cold, warm, warmMedianMs: [...warm.map((w) => w.readyMs)].sort((a, b) => a - b)[Math.floor(warm.length / 2)] };
   } finally {
     await context.close();
   }

@@ -26,5 +26,5 @@ export type { Prediction, LifecycleStage } from './core/predict';
 export type { TrackEvent, PurchaseLine } from './core/events';
 export type { AttributeValue, CatalogItem, CatalogJson, ItemDetails } from './core/catalog';
 export type { Reason, Recommendation, RecommendRequest } from './core/ranking/rank';
-export type { AffinityView, ProfileChange, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, BackendReport, RelatedOptions, RerankOptions, RuleError, RuleInput,
+export type { AffinityView, CatalogChange, ProfileChange, ProfileSnapshot, Progress, ReadyInfo, RecommendResult, BackendReport, RelatedOptions, RerankOptions, RuleError, RuleInput,
   RuleMatch, AttributeMatch, FilterRule, ExcludeRule, WeightRule, PinRule } from './protocol';

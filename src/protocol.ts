@@ -51,7 +51,15 @@ export type Progress =
 export type EngineEvent =
   | { type: 'progress'; progress: Progress }
   | ({ type: 'stage' } & StageChange)
-  | ProfileChange;
+  | ProfileChange
+  | CatalogChange;
+
+/**
+ * A new catalog replaced the one the engine started from: a start answers from the catalog
+ * cached on the device while the server is asked about it, and a newer version, once built, ranks
+ * from then on. Strips showing results of the old one may re-rank.
+ */
+export interface CatalogChange { type: 'catalog'; version: string; items: number }
 
 /**
  * The shopper's profile changed: events were learned in this tab (tracked or read from a source),
@@ -103,6 +111,7 @@ export interface StorageStatus { mode: 'indexeddb' | 'memory'; reason?: string }
 export interface Diagnostics {
   storage: StorageStatus;
   consent: Consent;
+  /** The catalog ranking now; `error`: why a first catalog is not loaded yet, or why the server could not be asked about the cached one (which is kept). */
   catalog: { version: string | null; error?: string };
   batchesWritten: number;
   lastWriteMs?: number;
@@ -178,7 +187,11 @@ export interface ReadyInfo {
   phases?: {
     /** Opening storage, reading the profile and the recent event ids. */
     storage: number;
-    /** Downloading (or revalidating) the catalog, parsing it, and caching it when it changed. */
+    /**
+     * Reading the catalog cached on the device (the server is asked about it after ready() when
+     * it was confirmed within the last day), or revalidating / downloading, parsing and building
+     * it; a download is cached after ready().
+     */
     catalog: number;
     /**
      * Our int8 kernel: compiled, the catalog's rows quantised, one pass timed; or a tfjs backend

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { LocalrecError } from '../src/core/errors';
 import { T0, testCatalogJson } from '../src/core/testing/fixtures';
+import { CATALOG_MAX_AGE_MS } from './catalog-loader';
 import { Engine, type EngineHost } from './engine';
 import { MemoryStorage } from './memory-storage';
 import { engineSuite } from './testing/engines';
@@ -84,16 +85,19 @@ describe('Engine', () => {
 
   it('keeps the cached catalog when a new download is invalid or fails', async () => {
     const files: Record<string, unknown> = { '/catalog.json': testCatalogJson() };
-    const first = await start(host(files));
+    const clock = { now: T0 };
+    const first = await start(host(files, clock));
     await first.engine.close();
     files['/catalog.json'] = { ...testCatalogJson({ version: 'test-2' }), items: [{ id: 'x' }] };
-    const second = await start(host(files), first.dbName);
+    // Past its max-age the cached copy waits for the server's answer, so ready() knows it failed.
+    clock.now = T0 + CATALOG_MAX_AGE_MS;
+    const second = await start(host(files, clock), first.dbName);
     expect(second.info.catalogVersion).toBe('test-1');
     expect(first.info.catalogStale).toBeUndefined();
     // ready() says so, naming what failed and the version in use.
     expect(second.info.catalogStale).toMatch(/items\[0\].*version test-1/s);
     delete files['/catalog.json'];
-    const third = await start(host(files), first.dbName);
+    const third = await start(host(files, clock), first.dbName);
     expect(third.info.catalogVersion).toBe('test-1');
     expect(third.info.catalogStale).toMatch(/version test-1/);
   });

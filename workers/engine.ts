@@ -21,7 +21,7 @@ import type {
   ReadyInfo, RecommendResult, SourceResult, TrackMeta, TrackOutcome, TrackResult,
 } from '../src/protocol';
 import { Batcher } from './batcher';
-import { loadCatalog, type LoadedCatalog } from './catalog-loader';
+import { loadCatalog, type FreshCatalog, type LoadedCatalog } from './catalog-loader';
 import { download, type Fetcher } from './downloads';
 import { loadLifecycle } from './lifecycle-loader';
 import { SourceReaders } from './source-readers';
@@ -72,6 +72,10 @@ export const STORAGE_SETTINGS = {
   pruneEveryBatches: 50,
   /** Page-given event ids remembered to recognise replays (more than a facade ever has unacknowledged). */
   rememberedEventIds: 10_000,
+  /** A downloaded catalog is cached once no events were written for this long after ready()... */
+  catalogCacheQuietMs: 1000,
+  /** ...or this long after ready() at the latest. */
+  catalogCacheWaitMs: 10_000,
   /** A first catalog download that failed is retried after 1, 2, 4 … s, at most this long apart. */
   catalogRetryMaxMs: 60_000,
   /**
@@ -84,6 +88,9 @@ export const STORAGE_SETTINGS = {
 };
 
 type Phases = NonNullable<ReadyInfo['phases']>;
+
+/** How long a replaced catalog's matrix stays on the backend after a swap, for rankings already under way. */
+const RETIRE_AFTER_MS = 30_000;
 
 /** What the catalog brings; absent until the first catalog loads. */
 interface Loaded {
@@ -125,6 +132,12 @@ export class Engine implements EngineApi {
   private readonly scratch = new Scratch();
   /** The store-wide business rules (`options.rules`), read once. */
   private storeRules: Promise<{ rules: Rule[]; errors: RuleError[] }> | undefined;
+  /** Caching a downloaded catalog, after ready() (see cacheLater). */
+  private caching: Promise<void> = Promise.resolve();
+  /** The cache write waiting for a quiet spell; close() runs it at once. */
+  private cachePending: FreshCatalog['cache'] | undefined;
+  /** Scorers of replaced catalogs, disposed RETIRE_AFTER_MS after the swap or at close(). */
+  private readonly retired = new Set<TfScorer>();
   /** The catalog's own rules, parsed once per catalog. */
   private readonly catalogRules = new WeakMap<Catalog, { rules: Rule[]; errors: RuleError[] }>();
   /** Ranking calls so far: the background GPU check waits for a quiet spell. */
@@ -170,7 +183,7 @@ export class Engine implements EngineApi {
     const t1 = performance.now();
     let catalog: LoadedCatalog;
     try {
-      catalog = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, onProgress);
+      catalog = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, this.now(), onProgress);
     } catch (e) {
       this.catalogError = message(e);
       if (typeof options.catalog === 'string') void this.retryCatalog(options, onProgress);
@@ -181,7 +194,73 @@ export class Engine implements EngineApi {
     const phases = { storage: t1 - t0, catalog: performance.now() - t1 } as Phases;
     const info = await this.loadAround(catalog, options, onProgress, phases);
     for (const key of Object.keys(phases) as (keyof Phases)[]) phases[key] = Math.round(phases[key]);
+    // What ready() need not wait for: writing a download to the cache, asking the server about the cached catalog.
+    if (catalog.cache) this.cacheLater(catalog.cache);
+    if (catalog.revalidate) void this.revalidate(catalog.revalidate, options);
     return { ...info, startupMs: Math.round(performance.now() - t0), phases };
+  }
+
+  /**
+   * Caches a downloaded catalog after ready(), once the shopper's events have been quiet for
+   * STORAGE_SETTINGS.catalogCacheQuietMs (or catalogCacheWaitMs have passed), in the write queue:
+   * events first. Written at once, a catalog (megabytes at 100,000 items) held up the events
+   * tracked just after ready(), and a page closed 100 ms later lost them all. close() writes a
+   * pending catalog at once; a page closed before the quiet spell downloads it again next time.
+   */
+  private cacheLater(cache: FreshCatalog['cache']): void {
+    this.cachePending = cache;
+    const write = () => {
+      const pending = this.cachePending;
+      this.cachePending = undefined;
+      return pending ? this.writes.run(() => pending(this.slot.storage)).catch(() => undefined) : undefined;
+    };
+    this.caching = this.caching.then(() => this.quietSpell()).then(write);
+  }
+
+  /** Resolves once no batch of events was written for a quiet spell (or the longest wait passed, or the engine closed). */
+  private async quietSpell(): Promise<void> {
+    const sleep = this.host.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    const { catalogCacheQuietMs: quiet, catalogCacheWaitMs: wait } = STORAGE_SETTINGS;
+    for (let waited = 0; waited < wait && !this.closed; waited += quiet) {
+      const seen = this.batches;
+      await sleep(quiet);
+      if (this.batches === seen) return;
+    }
+  }
+
+  /**
+   * Asks the server about the cached catalog the engine started from. A new version is built
+   * and swapped in whole (loadAround replaces `loaded` in one step; rankings meanwhile use the
+   * cached one), cached, and announced to the page (`onCatalogChange`). A failure keeps the cached
+   * catalog and says why in diagnostics().
+   */
+  private async revalidate(check: NonNullable<LoadedCatalog['revalidate']>, options: EngineOptions): Promise<void> {
+    try {
+      const fresh = await check();
+      if (!fresh || this.closed) return;
+      const before = this.loaded;
+      await this.loadAround({ catalog: fresh.catalog }, options);
+      if (this.closed) return;
+      this.retire(before);
+      this.cacheLater(fresh.cache);
+      this.notify?.({ type: 'catalog', version: fresh.catalog.version, items: fresh.catalog.items.length });
+    } catch (e) {
+      this.catalogError = `revalidating the cached catalog failed, it is kept: ${message(e)}`;
+    }
+  }
+
+  /**
+   * Frees a replaced catalog's matrix on a tfjs backend. Not at once: a ranking that took the old
+   * catalog just before the swap may still be on its way to scoring with it.
+   */
+  private retire(old: Loaded | undefined): void {
+    // Our kernel's copy is garbage-collected; only a tfjs backend holds memory that needs freeing.
+    if (old?.scoring.kind !== 'tfjs') return;
+    const { scorer } = old.scoring;
+    this.retired.add(scorer);
+    setTimeout(() => {
+      if (this.retired.delete(scorer)) scorer.dispose();
+    }, RETIRE_AFTER_MS);
   }
 
   /** Everything that needs the catalog: backend, scorer, bundle, lifecycle files. */
@@ -199,7 +278,6 @@ export class Engine implements EngineApi {
     // The catalog alone still ranks: optional files that fail are reported, not fatal.
     const [sequence, lifecycle] = await Promise.allSettled([this.sequenceFor(options, catalog), this.lifecycleFor(options)]);
     lap('extras');
-    if (this.loaded?.scoring.kind === 'tfjs') this.loaded.scoring.scorer.dispose();
     this.loaded = {
       catalog, scoring, backend,
       sequence: sequence.status === 'fulfilled' ? sequence.value : undefined,
@@ -283,7 +361,9 @@ export class Engine implements EngineApi {
       await sleep(wait);
       if (this.closed) return;
       try {
-        await this.loadAround(await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, onProgress), options, onProgress);
+        const loaded = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, this.now(), onProgress);
+        await this.loadAround(loaded, options, onProgress);
+        if (loaded.cache) this.cacheLater(loaded.cache);
       } catch (e) {
         this.catalogError = message(e);
       }
@@ -646,7 +726,7 @@ export class Engine implements EngineApi {
   private diagnosticsNow(): Diagnostics {
     const out: Diagnostics = {
       storage: this.slot.status(), consent: this.consent, batchesWritten: this.batches,
-      catalog: this.loaded ? { version: this.loaded.catalog.version } : { version: null, ...(this.catalogError ? { error: this.catalogError } : {}) },
+      catalog: { version: this.loaded?.catalog.version ?? null, ...(this.catalogError ? { error: this.catalogError } : {}) },
       tabsCoordinated: this.slot.tabs !== undefined,
       automated: automatedView(this.profileState, this.now()),
     };
@@ -660,8 +740,14 @@ export class Engine implements EngineApi {
     if (this.closed) return;
     await this.batcher.flush().catch(() => undefined);
     await this.writes.settled();
+    // A catalog still waiting for its quiet spell is written now: closing is no reason to download it again.
+    const pending = this.cachePending;
+    this.cachePending = undefined;
+    if (pending) await this.writes.run(() => pending(this.slot.storage)).catch(() => undefined);
     this.closed = true;
     if (this.loaded?.scoring.kind === 'tfjs') this.loaded.scoring.scorer.dispose();
+    for (const scorer of this.retired) scorer.dispose();
+    this.retired.clear();
     this.slot.close();
   }
 }

@@ -3,9 +3,9 @@ import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalo
 import { LocalrecError } from '../src/core/errors';
 import type { CleanEvent } from '../src/core/events';
 import type { Profile } from '../src/core/profile/state';
-import { catalogFromParts, catalogParts, type CatalogParts } from './catalog-record';
+import { catalogBlobs, catalogFromBlobs, catalogFromParts, type CatalogBlobs, type CatalogParts } from './catalog-record';
 import { newStorageKey, Sealer, type Sealed } from './sealer';
-import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
+import type { CatalogTag, EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
 
 /**
  * The engine's IndexedDB schema. Bump SCHEMA_VERSION and add a step to `upgrade` for every
@@ -29,11 +29,16 @@ interface LocalrecDB extends DBSchema {
   chunks: { key: number; value: Chunk; indexes: { last: number } };
   profile: { key: 'current'; value: Sealed | Profile };
   /**
-   * A cached catalog, sealed: `built` (its items, matrix and prior as built: catalog-record.ts);
-   * JSON `sealed` or plain `json` in databases written by older SDKs.
+   * A cached catalog as built: `blobs` (catalog-record.ts), the store's public data, not sealed.
+   * Databases written by older SDKs hold it sealed as built (`built`), or as JSON, `sealed` or
+   * plain `json`: still read, and replaced by the next download.
    */
-  catalogs: { key: string; value: Omit<StoredCatalog, 'catalog' | 'etag'> & { built?: { about: Sealed; matrix: Sealed; prior: Sealed }; sealed?: Sealed; json?: CatalogJson } };
-  /** Small settings: catalog version and ETag per source, the key, the next event number, how many events are stored, `setting:*` (storage.ts). */
+  catalogs: { key: string; value: Omit<StoredCatalog, 'catalog' | 'etag' | 'checkedAt'> & { blobs?: CatalogBlobs; built?: { about: Sealed; matrix: Sealed; prior: Sealed }; sealed?: Sealed; json?: CatalogJson } };
+  /**
+   * Small settings: per catalog source its version, ETag and when the server last confirmed it
+   * (`catalog:`, `catalog-etag:`, `catalog-checked:`), the key, the next event number, how many
+   * events are stored, `setting:*` (storage.ts).
+   */
   meta: { key: string; value: string | number | CryptoKey };
 }
 
@@ -207,54 +212,81 @@ export class IdbStorage implements EngineStorage {
       const version = await this.db.get('meta', `catalog:${source}`);
       const record = typeof version === 'string' ? await this.db.get('catalogs', version) : undefined;
       if (!record) return undefined;
-      const { sealed, json, built, ...about } = record;
+      const { blobs, sealed, json, built, ...about } = record;
+      if (blobs) {
+        try {
+          return { ...about, catalog: await catalogFromBlobs(blobs) };
+        } catch (e) {
+          // Damaged: dropped, so the download that replaces it is written (an unchanged version would not be).
+          await this.forgetCatalog(source, record.version).catch(() => undefined);
+          throw e;
+        }
+      }
       if (built) {
         const [parts, matrix, prior] = await Promise.all([this.sealer.openBytes(built.about), this.sealer.openBytes(built.matrix), this.sealer.openBytes(built.prior)]);
         // Plain JSON, no reviver: at 100,000 items a reviver called per value took seconds.
         const items = JSON.parse(new TextDecoder().decode(parts)) as CatalogParts['about'];
-        return { ...about, catalog: catalogFromParts({ about: items, matrix: new Float32Array(matrix), prior: new Float32Array(prior) }) };
+        return { ...about, outdated: true, catalog: catalogFromParts({ about: items, matrix: new Float32Array(matrix), prior: new Float32Array(prior) }) };
       }
       // Cached by an older SDK as JSON (sealed, or plain before sealing): built again.
-      return { ...about, catalog: parseCatalog(sealed ? await this.sealer.open(sealed) : json) };
+      return { ...about, outdated: true, catalog: parseCatalog(sealed ? await this.sealer.open(sealed) : json) };
     });
   }
 
-  async cachedCatalogTag(source: string): Promise<{ version: string; etag?: string } | undefined> {
+  async cachedCatalogTag(source: string): Promise<CatalogTag | undefined> {
     return this.guard('read the catalog cache', async () => {
-      const [version, etag] = await Promise.all([this.db.get('meta', `catalog:${source}`), this.db.get('meta', `catalog-etag:${source}`)]);
-      return typeof version === 'string' ? { version, ...(typeof etag === 'string' ? { etag } : {}) } : undefined;
+      const [version, etag, checkedAt] = await Promise.all(['catalog', 'catalog-etag', 'catalog-checked'].map((k) => this.db.get('meta', `${k}:${source}`)));
+      if (typeof version !== 'string') return undefined;
+      return { version, ...(typeof etag === 'string' ? { etag } : {}), ...(typeof checkedAt === 'number' ? { checkedAt } : {}) };
     });
+  }
+
+  async catalogChecked(source: string, at: number): Promise<void> {
+    await this.guard('note the catalog check', () => this.db.put('meta', at, `catalog-checked:${source}`));
   }
 
   /**
-   * Sealed like the rest: the cache names every item a shopper could have looked at, next to their
-   * sealed events. The version already cached for the source is not sealed and written again (at
-   * 100,000 items with embeddings that was most of a warm start); only its ETag is noted.
+   * Not sealed: the catalog is the store's public data, the same for every shopper (SECURITY.md).
+   * The version already cached for the source is not written again (at 100,000 items with
+   * embeddings that was most of a warm start); only its ETag and check time are noted.
    */
-  async cacheCatalog(source: string, catalog: Catalog, etag?: string): Promise<void> {
+  async cacheCatalog(source: string, catalog: Catalog, etag?: string, checkedAt?: number): Promise<void> {
     const key = `catalog:${source}` as const;
-    const setEtag = (meta: { put(v: string, k: string): Promise<unknown>; delete(k: string): Promise<unknown> }) =>
-      etag === undefined ? meta.delete(`catalog-etag:${source}`) : meta.put(etag, `catalog-etag:${source}`);
+    const setTag = async (meta: { put(v: string | number, k: string): Promise<unknown>; delete(k: string): Promise<unknown> }) => {
+      await (etag === undefined ? meta.delete(`catalog-etag:${source}`) : meta.put(etag, `catalog-etag:${source}`));
+      await (checkedAt === undefined ? meta.delete(`catalog-checked:${source}`) : meta.put(checkedAt, `catalog-checked:${source}`));
+    };
     const cached = await this.guard('read the catalog cache', () => this.db.get('meta', key));
-    if (cached === catalog.version && (await this.guard('read the catalog cache', () => this.db.getKey('catalogs', catalog.version))) !== undefined) {
-      await this.guard('cache the catalog', async () => setEtag(this.db.transaction('meta', 'readwrite').store));
+    // The record itself is read for its form only: its Blobs' contents are not.
+    if (cached === catalog.version && (await this.guard('read the catalog cache', () => this.db.get('catalogs', catalog.version)))?.blobs !== undefined) {
+      await this.guard('cache the catalog', async () => {
+        const tx = this.db.transaction('meta', 'readwrite');
+        await setTag(tx.store);
+        await tx.done;
+      });
       return;
     }
-    const parts = catalogParts(catalog);
-    const about = new TextEncoder().encode(JSON.stringify(parts.about));
-    const sealed = await Promise.all([this.sealer.sealBytes(about), this.sealer.sealBytes(bytesOf(parts.matrix)), this.sealer.sealBytes(bytesOf(parts.prior))]);
+    const blobs = catalogBlobs(catalog);
     await this.guard('cache the catalog', async () => {
+      // The record first, in a transaction of its own: its megabytes do not hold up the event
+      // writes, which share `meta` with the step after. Nothing reads it until `meta` names it.
+      await this.db.put('catalogs', { version: catalog.version, source, storedAt: Date.now(), blobs });
       const tx = this.db.transaction(['catalogs', 'meta'], 'readwrite');
       const catalogs = tx.objectStore('catalogs');
       const meta = tx.objectStore('meta');
       // One version per source is kept: the one the meta entry names is the one to drop.
       const old = await meta.get(key);
       if (typeof old === 'string' && old !== catalog.version && (await catalogs.get(old))?.source === source) await catalogs.delete(old);
-      await catalogs.put({ version: catalog.version, source, storedAt: Date.now(), built: { about: sealed[0], matrix: sealed[1], prior: sealed[2] } });
       await meta.put(catalog.version, key);
-      await setEtag(meta);
+      await setTag(meta);
       await tx.done;
     });
+  }
+
+  /** Drops the cached catalog of `source` and what is noted about it. */
+  private async forgetCatalog(source: string, version: string): Promise<void> {
+    const tx = this.db.transaction(['catalogs', 'meta'], 'readwrite');
+    await Promise.all([tx.objectStore('catalogs').delete(version), ...['catalog', 'catalog-etag', 'catalog-checked'].map((k) => tx.objectStore('meta').delete(`${k}:${source}`)), tx.done]);
   }
 
   async readSetting(key: string): Promise<string | undefined> {
@@ -353,11 +385,6 @@ async function keyOf(db: IDBPDatabase<LocalrecDB>): Promise<CryptoKey> {
   if (key === candidate) await tx.store.put(key, 'key');
   await tx.done;
   return key;
-}
-
-/** The bytes of a typed array, as WebCrypto takes them. */
-function bytesOf(a: Float32Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 function isSealed(v: unknown): v is Sealed {

@@ -1,6 +1,6 @@
 import type { Catalog } from '../src/core/catalog';
 import type { Profile } from '../src/core/profile/state';
-import type { EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
+import type { CatalogTag, EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
 
 /**
  * Storage in the worker's memory: what the engine learns lasts until the page closes. Used while
@@ -12,6 +12,8 @@ export class MemoryStorage implements EngineStorage {
   private events: StoredEvent[] = [];
   private next = 1;
   private readonly catalogs = new Map<string, StoredCatalog>();
+  /** When the server last confirmed each source's cached catalog (CatalogTag.checkedAt). */
+  private readonly checked = new Map<string, number>();
   private readonly settings = new Map<string, string>();
 
   async loadProfile(): Promise<unknown> {
@@ -56,13 +58,20 @@ export class MemoryStorage implements EngineStorage {
     return this.catalogs.get(source);
   }
 
-  async cachedCatalogTag(source: string): Promise<{ version: string; etag?: string } | undefined> {
+  async cachedCatalogTag(source: string): Promise<CatalogTag | undefined> {
     const c = this.catalogs.get(source);
-    return c && { version: c.version, ...(c.etag === undefined ? {} : { etag: c.etag }) };
+    const checkedAt = this.checked.get(source);
+    return c && { version: c.version, ...(c.etag === undefined ? {} : { etag: c.etag }), ...(checkedAt === undefined ? {} : { checkedAt }) };
   }
 
-  async cacheCatalog(source: string, catalog: Catalog, etag?: string): Promise<void> {
+  async catalogChecked(source: string, at: number): Promise<void> {
+    if (this.catalogs.has(source)) this.checked.set(source, at);
+  }
+
+  async cacheCatalog(source: string, catalog: Catalog, etag?: string, checkedAt?: number): Promise<void> {
     const cached = this.catalogs.get(source);
+    if (checkedAt === undefined) this.checked.delete(source);
+    else this.checked.set(source, checkedAt);
     if (cached?.version === catalog.version) {
       if (etag === undefined) delete cached.etag;
       else cached.etag = etag;
@@ -83,6 +92,7 @@ export class MemoryStorage implements EngineStorage {
     this.profile = undefined;
     this.events = [];
     this.catalogs.clear();
+    this.checked.clear();
     this.settings.clear();
   }
 

@@ -45,7 +45,7 @@ describe('Engine placements and rules', () => {
     // A later start that ranks with the cached copy (the download fails) applies them as well.
     await engine.close();
     const again = await suite.start(nodeHost({}), { dbName, rules: [{ type: 'exclude', where: { brand: 'Retrospot' } }] });
-    expect(again.info.catalogStale).toBeDefined();
+    await expect.poll(async () => (await again.engine.diagnostics()).catalog.error).toMatch(/cached catalog failed, it is kept.*HTTP 404/);
     const cached = await again.engine.recommend({ k: 3, rules: [{ type: 'bury', where: { ids: ['k4'] }, weight: 9 }] });
     expect(cached.items.map((r) => r.id)).toEqual(['c2', 'k1', 'k2']);
     expect(cached.ruleErrors!.map((e) => e.field)).toEqual(['catalog rules[1].where.colour']);

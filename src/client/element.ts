@@ -19,7 +19,7 @@
  * server-rendered fallback) show.
  *
  * It follows the shopper: each profile change (`onProfileChange`: events in this tab or another)
- * re-ranks after a short quiet spell, and the strip changes only when the ranking did, reusing the
+ * and a newer catalog swapped in (`onCatalogChange`) re-rank after a short quiet spell, and the strip changes only when the ranking did, reusing the
  * nodes of items it keeps. A call that fails leaves what is shown in place. Choosing an item
  * (a click, or Enter on it) emits `localrec-select` and tracks the click.
  *
@@ -37,7 +37,7 @@ export const ELEMENT_NAME = 'localrec-recommendations';
 export const UPDATE_QUIET_MS = 250;
 
 /** What the element needs of a localrec instance. */
-export type RecommendationsSource = Pick<Localrec, 'recommend' | 'related' | 'rerank' | 'track' | 'onProfileChange'>;
+export type RecommendationsSource = Pick<Localrec, 'recommend' | 'related' | 'rerank' | 'track' | 'onProfileChange'> & Partial<Pick<Localrec, 'onCatalogChange'>>;
 
 /** The detail of the `localrec-select` event. */
 export interface SelectDetail {
@@ -230,7 +230,8 @@ function elementClass(): CustomElementConstructor {
       this.#unsubscribe?.();
       this.#listening = rec;
       try {
-        this.#unsubscribe = rec?.onProfileChange(() => this.#schedule());
+        const stops = [rec?.onProfileChange(() => this.#schedule()), rec?.onCatalogChange?.(() => this.#schedule())];
+        this.#unsubscribe = () => stops.forEach((stop) => stop?.());
       } catch {
         this.#unsubscribe = undefined;
       }

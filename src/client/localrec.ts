@@ -4,7 +4,7 @@ import type { Sources } from './sources';
 import { supervise } from './supervisor';
 import {
   installErrorTransfer, type Consent, type Diagnostics, type EngineApi, type ExportedData, type EngineEvent, type EngineOptions, type Prediction,
-  type ProfileChange, type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type RelatedOptions, type RerankOptions, type StageChange,
+  type CatalogChange, type ProfileChange, type ProfileSnapshot, type Progress, type ReadyInfo, type RecommendRequest, type RecommendResult, type RelatedOptions, type RerankOptions, type StageChange,
   type TrackEvent, type TrackResult,
 } from '../protocol';
 
@@ -86,6 +86,12 @@ export interface Localrec {
    * const stop = rec.onProfileChange(() => void refreshStrip());
    */
   onProfileChange(listener: (change: ProfileChange) => void): () => void;
+  /**
+   * Calls `listener` when a newer catalog replaced the one ready() started from: a start answers
+   * from the catalog cached on the device while the server is asked about it (docs/integration.md
+   * §7). Results shown from the old one may be re-ranked. Returns a function that unsubscribes.
+   */
+  onCatalogChange(listener: (change: CatalogChange) => void): () => void;
   /** Removes an interest listed in `profile()` ("category:Home > Candles", "brand:Regency"); ranking then respects it. */
   removeInterest(interest: string): Promise<ProfileSnapshot>;
   /** Wipes everything stored on this device: events, profile, caches, the database and its key. */
@@ -194,6 +200,7 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
     },
     onStageChange: listen('stage'),
     onProfileChange: listen('profile'),
+    onCatalogChange: listen('catalog'),
     async setConsent(consent) {
       const out = await call((e) => e.setConsent(consent));
       // A restarted worker starts with the shopper's latest choice.

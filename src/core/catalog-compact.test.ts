@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticCatalog } from '../../bench/catalogs';
 import { parseCatalog, type CatalogJson } from './catalog';
-import { decodeCompactCatalog, encodeCompactCatalog, isCompactCatalog } from './catalog-compact';
+import { decodeCompactCatalog, encodeCompactCatalog, isCompactCatalog, parseCompactCatalog } from './catalog-compact';
 import { testCatalogJson } from './testing/fixtures';
 
 const code = (f: () => unknown) => {
@@ -42,6 +42,30 @@ describe('the compact catalog format', () => {
       for (let d = 0; d < 64; d++) dot += a.matrix[i * 64 + d]! * b.matrix[i * 64 + d]!;
       expect(dot).toBeGreaterThan(0.999);
     }
+  });
+
+  it('builds straight from the bytes the same catalog as decoding to JSON v1 and parsing it (matrix bit for bit)', () => {
+    for (const embeddings of [true, false]) {
+      const bytes = encodeCompactCatalog(syntheticCatalog({ items: 500, embeddings }));
+      const direct = parseCompactCatalog(bytes);
+      const viaJson = parseCatalog(decodeCompactCatalog(bytes));
+      expect(direct.matrix).toEqual(viaJson.matrix);
+      expect(direct.hashedItems).toBe(embeddings ? 0 : 500);
+      expect({ ...direct, matrix: 0, items: direct.items.map((i) => ({ ...i, embedding: 0 })) }).toEqual({ ...viaJson, matrix: 0, items: viaJson.items.map((i) => ({ ...i, embedding: 0 })) });
+    }
+    // Items are validated as JSON v1's are.
+    const json = testCatalogJson();
+    json.items[2] = { ...json.items[2]!, price: -1 };
+    expect(code(() => parseCompactCatalog(encodeCompactCatalog(json)))).toEqual({ code: 'invalid_catalog', field: 'items[2].price' });
+  });
+
+  it('refuses a row scale that would make a number infinite in float32', () => {
+    const good = encodeCompactCatalog(syntheticCatalog({ items: 5, embeddings: true }));
+    const view = new DataView(good.buffer, good.byteOffset);
+    const start = 8 + Math.ceil(view.getUint32(4, true) / 4) * 4;
+    view.setFloat32(start + 3 * 4, 3e38, true);
+    expect(code(() => parseCompactCatalog(good))).toEqual({ code: 'invalid_catalog', field: 'embeddings[3]' });
+    expect(code(() => decodeCompactCatalog(good))).toEqual({ code: 'invalid_catalog', field: 'embeddings[3]' });
   });
 
   it('refuses an embedding on only some items, and bad bytes with invalid_catalog naming the field', () => {

@@ -1,4 +1,4 @@
-import type { AttributeValue, CatalogItem, CatalogJson } from './catalog';
+import { parseCatalog, type AttributeValue, type Catalog, type CatalogItem, type CatalogJson, type GivenRows } from './catalog';
 import type { RuleInput } from './ranking/rules';
 import { LocalrecError } from './errors';
 import { utf8Decode, utf8Encode } from './sequence/utf8';
@@ -126,10 +126,35 @@ export function encodeCompactCatalog(json: CatalogJson): Uint8Array {
 }
 
 /**
- * Reads a compact catalog back as JSON v1 (the embeddings dequantised), for `parseCatalog` to
- * validate and build as it does any catalog. Throws `invalid_catalog` naming what is wrong.
+ * Reads a compact catalog back as JSON v1 (the embeddings dequantised), as a catalog file would
+ * hold it (the tools and the benchmark read it so). Throws `invalid_catalog` naming what is wrong.
  */
 export function decodeCompactCatalog(bytes: Uint8Array): CatalogJson {
+  const { json, rows } = readCompact(bytes);
+  if (rows) json.items.forEach((item, i) => (item.embedding = Array.from({ length: rows.dim }, (_, d) => rowValue(rows, i, d))));
+  return json;
+}
+
+/**
+ * A compact catalog, validated and built, ready to rank: its int8 rows go straight into the
+ * matrix, without becoming 64 JS numbers per item on the way (at 100,000 items with embeddings,
+ * decoding them to lists and building took 2.4 s of a loaded 2-core machine's time). Throws
+ * `invalid_catalog` naming what is wrong, as parseCatalog does.
+ */
+export function parseCompactCatalog(bytes: Uint8Array): Catalog {
+  const { json, rows } = readCompact(bytes);
+  return parseCatalog(json, rows);
+}
+
+/** The rows of a compact catalog, with each number as the double it dequantises to (for JSON v1). */
+interface CompactRows extends GivenRows { scale(i: number): number; q: Int8Array }
+
+function rowValue(rows: CompactRows, i: number, d: number): number {
+  return rows.q[i * rows.dim + d]! * rows.scale(i);
+}
+
+/** The header's items (no embeddings) as JSON v1, and the rows when the catalog has them. */
+function readCompact(bytes: Uint8Array): { json: CatalogJson; rows: CompactRows | undefined } {
   const bad = (field: string, what: string): never => {
     throw new LocalrecError('invalid_catalog', `Compact catalog \`${field}\` ${what}.`, field);
   };
@@ -152,7 +177,6 @@ export function decodeCompactCatalog(bytes: Uint8Array): CatalogJson {
   if (!Array.isArray(c.categories) || !Array.isArray(c.brands)) bad('columns', 'must list the distinct categories and brands');
   const start = 8 + Math.ceil(headLength / 4) * 4;
   if (dim > 0 && bytes.length < start + count * (4 + dim)) bad('embeddings', `must hold ${count} × ${dim} bytes after ${count} scales`);
-  const rows = dim > 0 ? new Int8Array(bytes.buffer, bytes.byteOffset + start + count * 4, count * dim) : undefined;
   const items = c.id.map((id, i): CatalogItem => {
     const item = {
       id, title: c.title[i]!, category: c.categories[c.category[i]!]!, price: c.price[i]!, available: c.available[i] === 1, popularity: c.popularity[i]!,
@@ -163,18 +187,24 @@ export function decodeCompactCatalog(bytes: Uint8Array): CatalogJson {
     if (c.image?.[i]) item.image = c.image[i]!;
     if (c.url?.[i]) item.url = c.url[i]!;
     if (c.attributes?.[i]) item.attributes = c.attributes[i]!;
-    if (rows) {
-      const scale = view.getFloat32(start + i * 4, true);
-      const embedding = new Array<number>(dim);
-      for (let d = 0; d < dim; d++) embedding[d] = rows[i * dim + d]! * scale;
-      item.embedding = embedding;
-    }
     return item;
   });
-  return {
+  const json: CatalogJson = {
     format: 'localrec-catalog', formatVersion: 1, version: header.version, items,
     ...(header.currency === undefined ? {} : { currency: header.currency }),
     ...(header.attribution === undefined ? {} : { attribution: header.attribution }),
     ...(header.rules === undefined ? {} : { rules: header.rules as RuleInput[] }),
   };
+  if (dim === 0) return { json, rows: undefined };
+  const q = new Int8Array(bytes.buffer, bytes.byteOffset + start + count * 4, count * dim);
+  const scale = (i: number) => view.getFloat32(start + i * 4, true);
+  for (let i = 0; i < count; i++) {
+    // A scale that makes a number of the row infinite or NaN in float32 (JSON v1 refuses those too).
+    if (!Number.isFinite(Math.fround(scale(i) * 128))) bad(`embeddings[${i}]`, 'must have a finite scale');
+  }
+  const fill = (i: number, row: Float32Array) => {
+    const s = scale(i);
+    for (let d = 0; d < dim; d++) row[d] = q[i * dim + d]! * s;
+  };
+  return { json, rows: { dim, q, scale, fill } };
 }

@@ -32,6 +32,7 @@ function fakeEngine() {
       predict: () => answer('predict', {}) as never,
       onStageChange: () => () => undefined,
       onProfileChange: () => () => undefined,
+      onCatalogChange: () => () => undefined,
       removeInterest: () => answer('removeInterest', {}) as never,
       forget: () => answer('forget', undefined),
       setConsent: () => answer('setConsent', {}) as never,
