@@ -264,6 +264,18 @@ describe('createLocalrecWith (page-side facade)', () => {
     ]);
   });
 
+  it('sends only the fields of the event itself, not one a script added to Object.prototype', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    Object.defineProperty(Object.prototype, 'quantity', { value: 5, enumerable: true, configurable: true, writable: true });
+    try {
+      await rec.track({ type: 'add_to_cart', itemId: 'a', time: 1 });
+    } finally {
+      delete (Object.prototype as { quantity?: number }).quantity;
+    }
+    expect(Object.keys(engine.received.track[0] as object)).toEqual(['type', 'itemId', 'time']);
+  });
+
   it('gives every tracked event its own id, short enough for the engine to keep', async () => {
     const engine = new FakeEngine();
     const { rec } = start(engine);

@@ -121,8 +121,8 @@ const newEventId = (): string => `${(prefix ??= Math.random())}-${++sequence}`;
 function copyEvent(event: unknown): unknown {
   if ((event as object | null | undefined)?.constructor == Object) {
     const copy: Record<string, unknown> = {};
-    for (const key in event as object) {
-      const value = (event as Record<string, unknown>)[key];
+    // Own fields only: a field a script added to Object.prototype is not the event's.
+    for (const [key, value] of Object.entries(event as object)) {
       // An object or function field (Object(x) is x itself only for those), or a symbol.
       if (value === Object(value) || typeof value == 'symbol') return structuredClone(event);
       copy[key] = value;
@@ -213,7 +213,7 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
         throw new LocalrecError('invalid_event', `The event could not be copied (${String(e)}); not stored.`, 'event');
       }
       // The page knows when the event happened; stamp it here, not after the hop to the worker.
-      if (typeof copy == 'object' && copy && (copy as { time?: unknown }).time === undefined) (copy as { time: number }).time = Date.now();
+      if (copy instanceof Object && (copy as { time?: unknown }).time === undefined) (copy as { time: number }).time = Date.now();
       return engine.track({ event: copy, meta: { eventId: newEventId() } });
     },
     onStageChange: listen('stage'),
