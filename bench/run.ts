@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- [--json] [--quick] [--no-build] [--only=<part of a catalog name>] [--startup]`:
+ * `npm run bench -- [--json] [--quick] [--no-build] [--only=<part of a catalog name>] [--startup] [--ingest-only]`:
  * localrec's benchmark, one run, one browser (`--only` runs the catalogs whose name contains it,
  * and skips ingest and BENCHMARKS.md; `--startup` measures only cold and warm `ready()`, a
- * warm start three times, and writes bench/startup.json).
+ * warm start three times, and writes bench/startup.json; `--ingest-only` runs ingest alone,
+ * without BENCHMARKS.md).
  *
  * It builds the SDK and the benchmark worker, writes seeded synthetic catalogs (bench/catalogs.ts)
  * to bench/.data, serves them with the SDK from 127.0.0.1 (a secure context, so storage is sealed
@@ -39,6 +40,13 @@ import { watModules } from '../scripts/vite-wat.mjs';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+/** `--ingest-only`: the ingest suite alone (on the largest catalog), to iterate on the write path. */
+const ingestOnly = args.has('--ingest-only');
+/**
+ * `--baseline=<dir>`: another build's dist/lib (say, main's), served under /base/; its ingest is
+ * measured in the same run, alternating with this build's, so the two compare under one load.
+ */
+const baseline = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
 const port = Number(process.env.BENCH_PORT ?? 5192);
 const origin = `http://127.0.0.1:${port}`;
 
@@ -79,11 +87,12 @@ const etags = new Map<string, { mtime: number; etag: string }>();
 
 /** A static server with strong ETags (If-None-Match answers 304), as a store's CDN would serve the catalog. */
 function serve(): Promise<Server> {
-  const roots: Record<string, string> = { sdk: 'dist/lib', bench: 'dist/bench', data: DATA, demo: 'demo/data' };
+  const roots: Record<string, string> = { sdk: 'dist/lib', bench: 'dist/bench', data: DATA, demo: 'demo/data', ...(baseline ? { base: baseline } : {}) };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/' || url.pathname === '/sdk.html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title><script src="/sdk/localrec.iife.js"></script>');
+    if (url.pathname === '/' || url.pathname === '/sdk.html' || url.pathname === '/base.html') {
+      const sdk = url.pathname === '/base.html' ? 'base' : 'sdk';
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>bench</title><script src="/${sdk}/localrec.iife.js"></script>`);
       return;
     }
     const [, root, ...rest] = url.pathname.split('/');
@@ -165,7 +174,7 @@ async function main() {
       console.log(JSON.stringify(out, null, 1));
       return;
     }
-    for (const c of list) {
+    for (const c of ingestOnly ? [] : list) {
       const log = (what: string) => !args.has('--json') && console.error(`${c.name}: ${what}`);
       log('worker: engine and peers');
       let inWorker: Awaited<ReturnType<typeof workerSuite>>;
@@ -188,13 +197,16 @@ async function main() {
       }
     }
     if (only === undefined) console.error('ingest');
-    const ingest = only === undefined ? await ingestSuite(browser, origin, { events: quick ? 2000 : 20_000, largeCatalog: list.at(-1)!.file }) : undefined;
+    const ingestRun = (sdkPage: string) => ingestSuite(browser, origin, { events: quick ? 2000 : 20_000, largeCatalog: list.at(-1)!.file, sdkPage });
+    const ingest = only === undefined || ingestOnly ? await ingestRun('/') : undefined;
+    // Baseline, this build, baseline, this build: each twice, in turns.
+    const ingestVsBaseline = ingest && baseline ? [await ingestRun('/base.html'), ingest, await ingestRun('/base.html'), await ingestRun('/')] : undefined;
     const size = sizes();
     if (!size.ok) failures.push('a size budget is exceeded (scripts/size.mjs)');
-    const out = { quick, when: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000), machine: machine(browser.version()), catalogs: results, ingest, sizes: size.report, failures };
+    const out = { quick, when: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000), machine: machine(browser.version()), catalogs: results, ingest, ...(ingestVsBaseline ? { ingestVsBaseline: { baseline, runs: ingestVsBaseline.map((r, i) => ({ build: i % 2 ? 'this' : 'baseline', ...r })) } } : {}), sizes: size.report, failures };
     writeFileSync('bench/results.json', `${JSON.stringify(out, null, 1)}\n`);
-    if (!quick && only === undefined) writeReport('BENCHMARKS.md', out);
-    console.log(args.has('--json') ? JSON.stringify(out, null, 1) : `bench/results.json written${quick || only !== undefined ? '' : ', BENCHMARKS.md regenerated'} (${out.seconds} s); ${failures.length ? `FAILED: ${failures.join('; ')}` : 'all results checked'}`);
+    if (!quick && only === undefined && !ingestOnly) writeReport('BENCHMARKS.md', out);
+    console.log(args.has('--json') ? JSON.stringify(out, null, 1) : `bench/results.json written${quick || only !== undefined || ingestOnly ? '' : ', BENCHMARKS.md regenerated'} (${out.seconds} s); ${failures.length ? `FAILED: ${failures.join('; ')}` : 'all results checked'}`);
   } finally {
     await browser.close();
     server.close();

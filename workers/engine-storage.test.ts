@@ -48,6 +48,23 @@ describe('writes', () => {
     expect((await engine.profile()).events.view).toBe(2);
   });
 
+  it('learns the calls of one message in call order, a source payload among them, and answers each after close()', async () => {
+    const { engine } = await start(host(files()));
+    const out = await engine.trackMany([
+      { event: view(0), meta: { eventId: 'm1' } },
+      { event: { event: 'view_item', ecommerce: { items: [{ item_id: 'k1' }] } }, meta: { eventId: 'm2', source: 'dataLayer' } },
+      { event: view(1), meta: { eventId: 'm3' } },
+    ]);
+    const idOf = (r: unknown) => (r as { id?: number }).id;
+    const ids = [idOf((out[0] as { ok: unknown }).ok), idOf((out[1] as { ok: { read: unknown[] } }).ok.read[0]), idOf((out[2] as { ok: unknown }).ok)];
+    expect(ids).toEqual([ids[0], ids[0]! + 1, ids[0]! + 2]);
+    await engine.close();
+    expect(await engine.trackMany([{ event: view(2) }, { event: view(3) }])).toEqual([
+      { error: expect.objectContaining({ code: 'destroyed' }) },
+      { error: expect.objectContaining({ code: 'destroyed' }) },
+    ]);
+  });
+
   it('counts a replayed event once, with the id it got the first time, across a restart', async () => {
     const h = host(files());
     const first = await start(h);

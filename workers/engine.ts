@@ -441,34 +441,51 @@ export class Engine implements EngineApi {
   track(input: unknown, meta?: TrackMeta): Promise<TrackResult | SourceResult>;
   async track(input: unknown, meta?: TrackMeta): Promise<TrackResult | SourceResult> {
     this.alive();
-    const eventId = typeof meta?.eventId === 'string' && meta.eventId.length <= 128 ? meta.eventId : undefined;
-    if (meta?.source !== undefined) return this.ingest(input, meta.source, eventId);
+    if (meta?.source !== undefined) {
+      const read = this.sources.read(meta.source, input, this.now());
+      await this.base;
+      return this.learnSource(read, eventIdOf(meta));
+    }
     const event = validateEvent(input, this.now());
     await this.base;
-    return this.batcher.add({ event, eventId });
+    return this.batcher.add({ event, eventId: eventIdOf(meta) });
   }
 
   /**
-   * A raw payload of a wired source (src/client/sources.ts), read here (./source-readers.ts) and
-   * then learned as track() learns. Its i-th event gets the id `${id}#${i}`, the id being the
-   * payload's own (the Shopify pixel's) or else the page's, so a payload sent again (after a
-   * worker restart, or by the pixel) is recognised, as a replayed track() is.
+   * The events read from a raw payload of a wired source (src/client/sources.ts, read by
+   * ./source-readers.ts), learned as track() learns. Its i-th event gets the id `${id}#${i}`, the
+   * id being the payload's own (the Shopify pixel's) or else the page's, so a payload sent again
+   * (after a worker restart, or by the pixel) is recognised, as a replayed track() is.
    */
-  private async ingest(payload: unknown, source: unknown, eventId: string | undefined): Promise<SourceResult> {
-    const { events, id = eventId } = this.sources.read(source, payload, this.now());
-    await this.base;
-    return { read: await Promise.all(events.map((event, i) => this.batcher.add({ event, eventId: id === undefined ? undefined : `${id}#${i}` }))) };
+  private async learnSource({ events, id }: ReturnType<SourceReaders['read']>, eventId: string | undefined): Promise<SourceResult> {
+    const base = id ?? eventId;
+    return { read: await Promise.all(events.map((event, i) => this.batcher.add({ event, eventId: base === undefined ? undefined : `${base}#${i}` }))) };
   }
 
+  /**
+   * The facade's tracks of one page task, in one message: each call gets its own outcome, as if
+   * it had been a track() of its own. Storage is waited for once per message and every call is
+   * then checked and queued at once, in order; one wait (and one async call) per event cost the
+   * worker more than learning the event did in a burst of thousands.
+   */
   async trackMany(calls: unknown): Promise<TrackOutcome[]> {
     if (!Array.isArray(calls)) throw new LocalrecError('invalid_argument', 'trackMany() takes an array of { event, meta }.', 'calls');
-    return Promise.all(calls.map(async (call: unknown): Promise<TrackOutcome> => {
+    try {
+      this.alive();
+      await this.base;
+    } catch (e) {
+      return calls.map(() => outcomeOf(e));
+    }
+    const now = this.now();
+    return Promise.all(calls.map((call: unknown): TrackOutcome | Promise<TrackOutcome> => {
       try {
         const { event, meta } = (typeof call === 'object' && call !== null ? call : {}) as { event?: unknown; meta?: TrackMeta };
-        return { ok: await this.track(event, meta) };
+        const learned = meta?.source !== undefined
+          ? this.learnSource(this.sources.read(meta.source, event, now), eventIdOf(meta))
+          : this.batcher.add({ event: validateEvent(event, now), eventId: eventIdOf(meta) });
+        return learned.then((ok): TrackOutcome => ({ ok }), outcomeOf);
       } catch (e) {
-        const err = e instanceof LocalrecError ? e : new LocalrecError('invalid_event', message(e));
-        return { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+        return outcomeOf(e);
       }
     }));
   }
@@ -776,6 +793,17 @@ function automatedView(p: Profile | undefined, now: number): Diagnostics['automa
   const t = p?.automated;
   const w = p?.botWatch;
   return { now: w?.judged !== undefined && now - w.last <= PROFILE_SETTINGS.sessionGapMs, visits: t?.visits ?? 0, ignoredEvents: t?.ignored ?? 0, ...(t?.last ? { last: { ...t.last } } : {}) };
+}
+
+/** The page-given id of a tracked event, when it is one the engine keeps (a string of at most 128 characters). */
+function eventIdOf(meta: TrackMeta | undefined): string | undefined {
+  return typeof meta?.eventId === 'string' && meta.eventId.length <= 128 ? meta.eventId : undefined;
+}
+
+/** A failed call of trackMany(), as the page's facade turns it back into its LocalrecError. */
+function outcomeOf(e: unknown): TrackOutcome {
+  const err = e instanceof LocalrecError ? e : new LocalrecError('invalid_event', message(e));
+  return { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
 }
 
 function message(e: unknown): string {

@@ -125,21 +125,28 @@ export class IdbStorage implements EngineStorage {
     });
     const days = [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => group);
     const [sealedProfile, ...sealedDays] = await Promise.all([this.sealer.seal(profile), ...days.map((group) => this.sealer.seal(group.map((e) => e.event)))]);
+    // Two round trips to the database: both counters read together, then every write sent at once
+    // (requests of one transaction run in order) and awaited with its commit. Awaiting each write
+    // in turn made a batch's transaction several times longer.
     const write = async () => {
       const tx = this.db.transaction(['chunks', 'profile', 'meta'], 'readwrite');
       const meta = tx.objectStore('meta');
-      const first = Number((await meta.get('nextEvent')) ?? 1);
-      for (const [d, group] of days.entries()) {
+      const [next, stored] = await Promise.all([meta.get('nextEvent'), meta.get('storedEvents')]);
+      const first = Number(next ?? 1);
+      const chunks = days.map((group, d) => {
         const times = group.map((e) => e.event.time);
-        await tx.objectStore('chunks').add({
+        return tx.objectStore('chunks').add({
           first: Math.min(...times), last: Math.max(...times), numbers: group.map((e) => first + e.i),
           eventIds: group.every((e) => e.eventId !== undefined) ? group.map((e) => e.eventId!) : [], sealed: sealedDays[d]!,
         });
-      }
-      await meta.put(first + events.length, 'nextEvent');
-      await meta.put(Number((await meta.get('storedEvents')) ?? 0) + events.length, 'storedEvents');
-      await tx.objectStore('profile').put(sealedProfile, 'current');
-      await tx.done;
+      });
+      await Promise.all([
+        ...chunks,
+        meta.put(first + events.length, 'nextEvent'),
+        meta.put(Number(stored ?? 0) + events.length, 'storedEvents'),
+        tx.objectStore('profile').put(sealedProfile, 'current'),
+        tx.done,
+      ]);
       return events.map((_, i) => first + i);
     };
     try {

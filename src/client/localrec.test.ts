@@ -234,12 +234,55 @@ describe('createLocalrecWith (page-side facade)', () => {
     expect(engine.received.track.map((e) => (e as { itemId: string }).itemId)).toEqual(['a', 'c']);
   });
 
-  it('turns an event that cannot be read (a getter that throws, a proxy) into invalid_event', async () => {
-    const { rec } = start(new FakeEngine());
+  it('turns an event that cannot be read or sent (a getter or a proxy trap that throws, a symbol) into invalid_event', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
     const throwing = Object.defineProperty({ type: 'view' }, 'itemId', { enumerable: true, get() { throw new Error('boom'); } });
-    const proxied = new Proxy({ type: 'view', itemId: 'a' }, {});
-    const outcomes = await Promise.allSettled([rec.track(throwing as never), rec.track(proxied as never)]);
-    expect(outcomes.map(codeOf)).toEqual(['invalid_event', 'invalid_event']);
+    const trapped = new Proxy({ type: 'view', itemId: 'a' }, { ownKeys() { throw new Error('trap'); } });
+    const nestedTrap = { type: 'purchase', items: new Proxy([], { ownKeys() { throw new Error('trap'); } }) };
+    const symbol = { type: 'view', itemId: Symbol('a') };
+    const outcomes = await Promise.allSettled([throwing, trapped, nestedTrap, symbol].map((e) => rec.track(e as never)));
+    expect(outcomes.map(codeOf)).toEqual(['invalid_event', 'invalid_event', 'invalid_event', 'invalid_event']);
+    expect(engine.received.track).toEqual([]);
+  });
+
+  it('sends the event as it was when track() was called, nested fields included; a proxy that reads fine is read', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    const flat = { type: 'view', itemId: 'a', time: 1, note: undefined, on: true, gone: null };
+    const order = { type: 'purchase', items: [{ itemId: 'b', quantity: 1 }], time: 2 };
+    const tracked = [rec.track(flat as never), rec.track(order as never), rec.track(new Proxy({ type: 'view', itemId: 'c', time: 3 }, {}) as never)];
+    // Changed in the same task, before the batch leaves: the worker must not see these.
+    flat.itemId = 'changed';
+    order.items[0]!.quantity = 9;
+    order.items.push({ itemId: 'x', quantity: 1 });
+    await Promise.all(tracked);
+    expect(engine.received.track).toEqual([
+      { type: 'view', itemId: 'a', time: 1, note: undefined, on: true, gone: null },
+      { type: 'purchase', items: [{ itemId: 'b', quantity: 1 }], time: 2 },
+      { type: 'view', itemId: 'c', time: 3 },
+    ]);
+  });
+
+  it('sends only the fields of the event itself, not one a script added to Object.prototype', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    Object.defineProperty(Object.prototype, 'quantity', { value: 5, enumerable: true, configurable: true, writable: true });
+    try {
+      await rec.track({ type: 'add_to_cart', itemId: 'a', time: 1 });
+    } finally {
+      delete (Object.prototype as { quantity?: number }).quantity;
+    }
+    expect(Object.keys(engine.received.track[0] as object)).toEqual(['type', 'itemId', 'time']);
+  });
+
+  it('gives every tracked event its own id, short enough for the engine to keep', async () => {
+    const engine = new FakeEngine();
+    const { rec } = start(engine);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => rec.track({ type: 'view', itemId: `i${i}` })));
+    const ids = engine.received.meta.map((m) => m?.eventId ?? '');
+    expect(new Set(ids).size).toBe(300);
+    expect(ids.every((id) => id.length > 0 && id.length <= 128)).toBe(true);
   });
 
   it('passes requests on as they are (the worker defaults k to 10: validateRequest)', async () => {

@@ -109,10 +109,34 @@ export interface Localrec {
   destroy(): Promise<void>;
 }
 
-/** Ids for tracked events, so a replay after a worker restart is recognised. randomUUID needs a secure context. */
+/**
+ * Ids for tracked events, so a replay after a worker restart is recognised: a random prefix per
+ * page and a counter. Ids need only be unique among the events one device remembers, and a
+ * randomUUID per call cost more than the rest of track() on the main thread.
+ */
+let prefix: number | undefined;
 let sequence = 0;
-const newEventId = (): string =>
-  crypto.randomUUID?.() ?? `${Math.random()}-${++sequence}`;
+const newEventId = (): string => `${(prefix ??= Math.random())}-${++sequence}`;
+
+/**
+ * The event as it is now, as a value the worker can receive; throws on one it could not. A flat
+ * plain object (every event type but purchase and impression) is copied field by field, several
+ * times cheaper than structuredClone; anything else is left to structuredClone, which throws on
+ * what postMessage could not send (a function, a symbol) as a getter or a proxy trap that throws does.
+ */
+function copyEvent(event: unknown): unknown {
+  if ((event as object | null | undefined)?.constructor == Object) {
+    const copy: Record<string, unknown> = {};
+    // Own fields only: a field a script added to Object.prototype is not the event's.
+    for (const [key, value] of Object.entries(event as object)) {
+      // An object or function field (Object(x) is x itself only for those), or a symbol.
+      if (value === Object(value) || typeof value == 'symbol') return structuredClone(event);
+      copy[key] = value;
+    }
+    return copy;
+  }
+  return structuredClone(event);
+}
 
 /**
  * Asks the engine to write its pending batch when the page may be about to go (hidden, closed,
@@ -190,13 +214,13 @@ export function createLocalrecWith(defaultWorker: () => Worker, options: Localre
       // throws) is the page's typed error, not a DataCloneError from postMessage.
       let copy: unknown;
       try {
-        copy = structuredClone(event);
+        copy = copyEvent(event);
       } catch (e) {
         throw new LocalrecError('invalid_event', `The event could not be copied (${String(e)}); not stored.`, 'event');
       }
       // The page knows when the event happened; stamp it here, not after the hop to the worker.
-      const stamped = typeof copy === 'object' && copy !== null && (copy as { time?: unknown }).time === undefined ? { ...copy, time: Date.now() } : copy;
-      return engine.track({ event: stamped, meta: { eventId: newEventId() } });
+      if (copy instanceof Object && (copy as { time?: unknown }).time === undefined) (copy as { time: number }).time = Date.now();
+      return engine.track({ event: copy, meta: { eventId: newEventId() } });
     },
     onStageChange: listen('stage'),
     onProfileChange: listen('profile'),
