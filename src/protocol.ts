@@ -280,7 +280,7 @@ export interface EngineApi {
   close(): Promise<void>;
 }
 
-interface SerializedError { message: string; code: LocalrecErrorCode | null; field?: string; name: string }
+interface SerializedError { message: string; code: LocalrecErrorCode | null; field?: string | undefined; name: string }
 
 /** Comlink's transfer-handler shape, declared here so this module does not import comlink. */
 interface Handler {
@@ -303,7 +303,7 @@ export function installErrorTransfer(handlers: Map<string, unknown>): void {
     serialize(v) {
       const { value } = v as { value: unknown };
       const e: SerializedError = value instanceof LocalrecError
-        ? { name: value.name, message: value.message, code: value.code, ...(value.field ? { field: value.field } : {}) }
+        ? { name: value.name, message: value.message, code: value.code, field: value.field }
         : { name: value instanceof Error ? value.name : 'Error', message: value instanceof Error ? value.message : String(value), code: null };
       return [e, []];
     },

@@ -61,7 +61,7 @@ import(/* @vite-ignore */ new URL('localrec-commands.js', workerUrl).href).then(
   },
   (e: unknown) => {
     // A module from another origin needs CORS: on a CDN without it, this is where that shows first.
-    const fail = (call: QueuedCall) => call[3](new LocalrecError('sdk_unavailable', `localrec-commands.js did not load (${e}): serve it from this page's origin, or a CDN sending Access-Control-Allow-Origin`));
+    const fail = (call: QueuedCall) => call[3](new LocalrecError('sdk_unavailable', `localrec-commands.js did not load (${e}): serve it from this page's origin, or a CDN with Access-Control-Allow-Origin`));
     waiting.forEach(fail);
     if (stub) stub.q = { push: fail };
   },

@@ -51,7 +51,7 @@ export interface Supervisor {
 
 const failed = (message: string) => new LocalrecError('worker_failed', message);
 const cannotStart = (what: string) =>
-  failed(`The localrec worker could not start (${what}): serve localrec-worker.js from this page's origin (CSP worker-src), or from a CDN with Access-Control-Allow-Origin and CSP worker-src blob: and the CDN.`);
+  failed(`The localrec worker could not start (${what}): serve localrec-worker.js from this page's origin (CSP worker-src), or from a CDN with Access-Control-Allow-Origin and CSP worker-src blob: plus the CDN.`);
 
 /**
  * Starts a worker with `startWorker` and `init` (called again, with the same options, after each
@@ -141,10 +141,10 @@ export function supervise(startWorker: () => Worker, init: (engine: Remote<Engin
     const now = Date.now();
     while (restarts.length && restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift();
     if (!everAnswered) return fail(cannotStart(what));
-    if (closing || restarts.length >= MAX_RESTARTS) return fail(failed(`The localrec worker stopped (${what}) and was not restarted: reload the page.`));
+    if (closing || restarts.length >= MAX_RESTARTS) return fail(failed(`The localrec worker stopped (${what}), not restarted: reload the page.`));
     restarts.push(now);
     for (const c of pending) {
-      if (!c.track) c.reject(failed(`The localrec worker stopped (${what}) during this call and has been restarted: call again.`));
+      if (!c.track) c.reject(failed(`The localrec worker stopped (${what}) during this call, restarted: call again.`));
     }
     start();
     // Unanswered tracks go to the new worker in their original order, after its init.
