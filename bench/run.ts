@@ -84,15 +84,18 @@ async function buildBenchWorker(): Promise<void> {
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.bin': 'application/octet-stream', '.html': 'text/html' };
 const etags = new Map<string, { mtime: number; etag: string }>();
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 /** A static server with strong ETags (If-None-Match answers 304), as a store's CDN would serve the catalog. */
 function serve(): Promise<Server> {
   const roots: Record<string, string> = { sdk: 'dist/lib', bench: 'dist/bench', data: DATA, demo: 'demo/data', ...(baseline ? { base: baseline } : {}) };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/' || url.pathname === '/sdk.html' || url.pathname === '/base.html') {
+    if (url.pathname === '/' || url.pathname === '/sdk.html' || url.pathname === '/base.html' || url.pathname === '/isolated.html') {
       const sdk = url.pathname === '/base.html' ? 'base' : 'sdk';
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>bench</title><script src="/${sdk}/localrec.iife.js"></script>`);
+      // '/isolated.html' is cross-origin isolated, so its performance.now() steps 5 µs, not 100 (track()'s cost).
+      const isolation = url.pathname === '/isolated.html' ? ISOLATION : {};
+      res.writeHead(200, { 'content-type': 'text/html', ...isolation }).end(`<!doctype html><title>bench</title><script src="/${sdk}/localrec.iife.js"></script>`);
       return;
     }
     const [, root, ...rest] = url.pathname.split('/');
@@ -104,7 +107,8 @@ function serve(): Promise<Server> {
     const mtime = statSync(file).mtimeMs;
     let tag = etags.get(file);
     if (!tag || tag.mtime !== mtime) etags.set(file, (tag = { mtime, etag: `"${createHash('sha1').update(readFileSync(file)).digest('hex')}"` }));
-    const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', etag: tag.etag, 'cache-control': 'no-cache' };
+    // COEP on every file too: a worker started by the isolated page must be isolated as well (harmless elsewhere).
+    const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', etag: tag.etag, 'cache-control': 'no-cache', ...ISOLATION };
     if (req.headers['if-none-match'] === tag.etag) {
       res.writeHead(304, headers).end();
       return;

@@ -9,7 +9,7 @@
  * available backend scores a matrix the size of the catalog a few times, and the fastest wins.
  * The plain JS cpu backend is always there, so ranking works even where a strict CSP forbids wasm.
  */
-import { getBackend, ready, setBackend, tensor2d, matMul, type Tensor } from '@tensorflow/tfjs-core';
+import { env, getBackend, ready, setBackend, tensor2d, matMul, type Tensor } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -20,7 +20,6 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // URL (import.meta.url), and only the build the browser can run is downloaded.
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url&no-inline';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url&no-inline';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url&no-inline';
 import { LocalrecError } from '../src/core/errors';
 import type { BackendReport } from '../src/protocol';
 import type { RememberedBackend } from './engine';
@@ -28,8 +27,15 @@ import type { RememberedBackend } from './engine';
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+  // setWasmPaths wants all three names; the threaded build is never requested (below), so it is not shipped.
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmSimd,
 });
+// Never the threaded build. A cross-origin isolated page (COOP/COEP) would get it, and its
+// threads start from the factory's source text (Function.toString), which minification leaves
+// naming variables of the bundle: every thread dies with `ReferenceError` and the worker with it
+// (e2e/isolation.spec.ts). Threads gave nothing on 2 cores (PLATFORM-NOTES.md), and tfjs-wasm is
+// only the forced fallback here; our own kernel (int8-scorer.ts) ranks by default.
+env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 type Name = BackendReport['name'];
 const ORDER: Name[] = ['wasm', 'webgl', 'cpu'];
