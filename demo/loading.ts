@@ -28,7 +28,15 @@ function done(which: Step, text: string): void {
   $(`#${which}-state`).textContent = text;
   $(`#step-${which}`).classList.add('done');
   announce(text);
-  if (document.querySelectorAll('#loading .step:not(.done)').length === 0) setTimeout(() => { $('#loading').hidden = true; }, 1200);
+}
+
+/**
+ * Hides the loading steps once every one is done, in the task that puts the first picks on the
+ * page: the header shrinks while the page changes anyway, not later under a shopper's finger
+ * (a timer here once moved the page by 44 px as a product was tapped). A failed step stays.
+ */
+export function hideLoadingWhenDone(): void {
+  if (document.querySelectorAll('#loading .step:not(.done)').length === 0) $('#loading').hidden = true;
 }
 
 /** Milestones only: a screen reader should hear "products loaded", not every kilobyte. */

@@ -12,7 +12,7 @@ import { renderEngine, scheduleLog, setLastRanking, setReadyInfo, setStartError 
 import { addToCart, askToForget, checkout, confirmForget, openCart, openDetail, openModal, removeFromCart, wireDialogs } from './dialogs';
 import { $, setCurrency } from './format';
 import { instrument } from './instrumented';
-import { engineFailed, engineProgress, engineReady, engineRetrying, fetchCatalogForDisplay, productsFailed } from './loading';
+import { engineFailed, engineProgress, engineReady, engineRetrying, fetchCatalogForDisplay, hideLoadingWhenDone, productsFailed } from './loading';
 import { describeDownload, downloadMyData, renderPanel, resetVisit, showStageChange } from './panel';
 import type { RecommendationsElement, SelectDetail } from '../src/client/element';
 import { drawPick } from './cards';
@@ -189,6 +189,7 @@ export function runStorefront(start: () => Localrec): void {
     const engine = await startEngine(start);
     if (!engine || !json) return;
     await app.refresh();
+    hideLoadingWhenDone();
     performance.mark('localrec-demo:first-picks');
     renderEngine();
     document.body.dataset.ready = 'true';
