@@ -1,5 +1,5 @@
 import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalog';
-import { decodeCompactCatalog, isCompactCatalog, parseCompactCatalog } from '../src/core/catalog-compact';
+import { isCompactCatalog, parseCompactCatalog } from '../src/core/catalog-compact';
 import { LocalrecError } from '../src/core/errors';
 import type { Progress } from '../src/protocol';
 import { releaseEmbeddings } from './catalog-record';
@@ -111,7 +111,7 @@ async function built(res: Response, source: string, now: number, onProgress?: (p
   // busy phone): between them it answers the page's heartbeat, which gives up after 6 s.
   const bytes = await readBytes(res, onProgress);
   await breather();
-  const catalog = releaseEmbeddings(isCompactCatalog(bytes) ? parseCompactCatalog(bytes) : parseCatalog(catalogJson(bytes, source)));
+  const catalog = catalogFromBytes(bytes, source);
   await breather();
   return { catalog, cache: (into) => into.cacheCatalog(source, catalog, etag, now) };
 }
@@ -121,12 +121,17 @@ function breather(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** A downloaded catalog: the compact format (catalog-compact.ts) by its magic bytes, else JSON v1. */
-export function catalogJson(bytes: Uint8Array, url: string): unknown {
-  if (isCompactCatalog(bytes)) return decodeCompactCatalog(bytes);
+/**
+ * A downloaded catalog, built: the compact format (catalog-compact.ts, by its magic bytes) straight
+ * from its bytes, else JSON v1; the items' embedding lists dropped once the matrix holds them.
+ */
+export function catalogFromBytes(bytes: Uint8Array, url: string): Catalog {
+  if (isCompactCatalog(bytes)) return releaseEmbeddings(parseCompactCatalog(bytes));
+  let json: unknown;
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new LocalrecError('invalid_catalog', `The catalog at ${url} is not valid JSON.`);
   }
+  return releaseEmbeddings(parseCatalog(json));
 }

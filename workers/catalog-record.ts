@@ -36,7 +36,7 @@ export function catalogParts(c: Catalog): CatalogParts {
 }
 
 /** The catalog again from its kept parts (only the id index is rebuilt). */
-export function catalogFromParts({ about, matrix, prior }: CatalogParts): Catalog {
+function catalogFromParts({ about, matrix, prior }: CatalogParts): Catalog {
   const index = new Map<string, number>();
   about.items.forEach((item, i) => index.set(item.id, i));
   return { ...about, matrix, prior, index };
@@ -55,6 +55,11 @@ export function catalogBlobs(c: Catalog): CatalogBlobs {
  */
 export async function catalogFromBlobs(blobs: CatalogBlobs): Promise<Catalog> {
   const [text, matrix, prior] = await Promise.all([blobs.about.text(), blobs.matrix.arrayBuffer(), blobs.prior.arrayBuffer()]);
+  return catalogFromBuffers(text, matrix, prior);
+}
+
+/** The catalog again from its parts' contents (`about` as JSON text), checked as catalogFromBlobs says. */
+export function catalogFromBuffers(text: string, matrix: ArrayBuffer, prior: ArrayBuffer): Catalog {
   // Plain JSON, no reviver: at 100,000 items a reviver called per value took seconds.
   const about = JSON.parse(text) as CatalogParts['about'];
   const rows = Array.isArray(about?.items) ? about.items.length : -1;

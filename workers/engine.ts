@@ -155,6 +155,11 @@ export class Engine implements EngineApi {
     this.notify?.({ type: 'profile' });
   }
 
+  /** The host's sleep (instant in Node tests), else a timer. */
+  private sleep(ms: number): Promise<void> {
+    return this.host.sleep ? this.host.sleep(ms) : new Promise((r) => setTimeout(r, ms));
+  }
+
   private now(): number {
     return this.host.now?.() ?? Date.now();
   }
@@ -209,21 +214,22 @@ export class Engine implements EngineApi {
    */
   private cacheLater(cache: FreshCatalog['cache']): void {
     this.cachePending = cache;
-    const write = () => {
-      const pending = this.cachePending;
-      this.cachePending = undefined;
-      return pending ? this.writes.run(() => pending(this.slot.storage)).catch(() => undefined) : undefined;
-    };
-    this.caching = this.caching.then(() => this.quietSpell()).then(write);
+    this.caching = this.caching.then(() => this.quietSpell()).then(() => this.writePendingCatalog());
+  }
+
+  /** Writes the catalog waiting to be cached, if one still is, in the write queue (a failure only costs a download next time). */
+  private async writePendingCatalog(): Promise<void> {
+    const pending = this.cachePending;
+    this.cachePending = undefined;
+    if (pending) await this.writes.run(() => pending(this.slot.storage)).catch(() => undefined);
   }
 
   /** Resolves once no batch of events was written for a quiet spell (or the longest wait passed, or the engine closed). */
   private async quietSpell(): Promise<void> {
-    const sleep = this.host.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     const { catalogCacheQuietMs: quiet, catalogCacheWaitMs: wait } = STORAGE_SETTINGS;
     for (let waited = 0; waited < wait && !this.closed; waited += quiet) {
       const seen = this.batches;
-      await sleep(quiet);
+      await this.sleep(quiet);
       if (this.batches === seen) return;
     }
   }
@@ -332,10 +338,9 @@ export class Engine implements EngineApi {
    * nothing of tfjs is started (the float32 CPU backends read four times the kernel's bytes).
    */
   private async checkGpuWhenIdle(loaded: Loaded, key: string): Promise<void> {
-    const sleep = this.host.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     for (let calls = -1; calls !== this.rankingCalls; ) {
       calls = this.rankingCalls;
-      await sleep(STORAGE_SETTINGS.gpuCheckIdleMs);
+      await this.sleep(STORAGE_SETTINGS.gpuCheckIdleMs);
       if (this.closed || this.loaded !== loaded) return;
     }
     const { catalog, scoring } = loaded;
@@ -356,9 +361,8 @@ export class Engine implements EngineApi {
   }
 
   private async retryCatalog(options: EngineOptions, onProgress?: (p: Progress) => void): Promise<void> {
-    const sleep = this.host.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     for (let wait = 1000; !this.closed && !this.loaded; wait = Math.min(wait * 2, STORAGE_SETTINGS.catalogRetryMaxMs)) {
-      await sleep(wait);
+      await this.sleep(wait);
       if (this.closed) return;
       try {
         const loaded = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, this.now(), onProgress);
@@ -758,9 +762,7 @@ export class Engine implements EngineApi {
     await this.batcher.flush().catch(() => undefined);
     await this.writes.settled();
     // A catalog still waiting for its quiet spell is written now: closing is no reason to download it again.
-    const pending = this.cachePending;
-    this.cachePending = undefined;
-    if (pending) await this.writes.run(() => pending(this.slot.storage)).catch(() => undefined);
+    await this.writePendingCatalog();
     this.closed = true;
     if (this.loaded?.scoring.kind === 'tfjs') this.loaded.scoring.scorer.dispose();
     for (const scorer of this.retired) scorer.dispose();

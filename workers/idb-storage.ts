@@ -3,7 +3,7 @@ import { parseCatalog, type Catalog, type CatalogJson } from '../src/core/catalo
 import { LocalrecError } from '../src/core/errors';
 import type { CleanEvent } from '../src/core/events';
 import type { Profile } from '../src/core/profile/state';
-import { catalogBlobs, catalogFromBlobs, catalogFromParts, type CatalogBlobs, type CatalogParts } from './catalog-record';
+import { catalogBlobs, catalogFromBlobs, catalogFromBuffers, type CatalogBlobs } from './catalog-record';
 import { newStorageKey, Sealer, type Sealed } from './sealer';
 import type { CatalogTag, EngineStorage, NewEvent, StoredCatalog, StoredEvent } from './storage';
 
@@ -231,9 +231,7 @@ export class IdbStorage implements EngineStorage {
       }
       if (built) {
         const [parts, matrix, prior] = await Promise.all([this.sealer.openBytes(built.about), this.sealer.openBytes(built.matrix), this.sealer.openBytes(built.prior)]);
-        // Plain JSON, no reviver: at 100,000 items a reviver called per value took seconds.
-        const items = JSON.parse(new TextDecoder().decode(parts)) as CatalogParts['about'];
-        return { ...about, outdated: true, catalog: catalogFromParts({ about: items, matrix: new Float32Array(matrix), prior: new Float32Array(prior) }) };
+        return { ...about, outdated: true, catalog: catalogFromBuffers(new TextDecoder().decode(parts), matrix, prior) };
       }
       // Cached by an older SDK as JSON (sealed, or plain before sealing): built again.
       return { ...about, outdated: true, catalog: parseCatalog(sealed ? await this.sealer.open(sealed) : json) };

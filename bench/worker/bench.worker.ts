@@ -9,7 +9,7 @@
  * checked against the straightforward ranking (src/core/ranking/testing/reference-rank.ts).
  */
 import { getBackend, matMul, memory, reshape, setBackend, tensor2d, topk, type Tensor } from '@tensorflow/tfjs-core';
-import { parseCatalog, type Catalog } from '../../src/core/catalog';
+import type { Catalog } from '../../src/core/catalog';
 import type { Profile } from '../../src/core/profile/state';
 import { candidateIndices } from '../../src/core/ranking/candidates';
 import { queryVector, similarities } from '../../src/core/ranking/query';
@@ -19,7 +19,7 @@ import { validateRequest } from '../../src/core/ranking/request';
 import { referenceRank } from '../../src/core/ranking/testing/reference-rank';
 import { topK } from '../../src/core/ranking/top-k';
 import { chooseBackend } from '../../workers/backends';
-import { catalogJson } from '../../workers/catalog-loader';
+import { catalogFromBytes } from '../../workers/catalog-loader';
 import { Engine } from '../../workers/engine';
 import { Int8Scorer } from '../../workers/int8-scorer';
 import { MemoryStorage } from '../../workers/memory-storage';
@@ -61,7 +61,7 @@ async function load(given: Setup) {
   const n = given.events.length;
   await engine.trackMany(given.events.map((e, i) => ({ event: { ...e, time: given.now - (n - i) * 20_000 } })));
   await engine.flush();
-  catalog = parseCatalog(catalogJson(new Uint8Array(await (await fetch(given.catalog)).arrayBuffer()), given.catalog));
+  catalog = catalogFromBytes(new Uint8Array(await (await fetch(given.catalog)).arrayBuffer()), given.catalog);
   return { ready, readyMs };
 }
 
