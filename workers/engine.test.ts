@@ -108,6 +108,22 @@ describe('Engine', () => {
     expect(await code(engine.init({ catalog: '/catalog.json', dbName: `manual-${++db}` }))).toBe('invalid_catalog');
   });
 
+  it('refuses a backend it does not know (typed), and still records events', async () => {
+    const engine = new Engine(host({ '/catalog.json': testCatalogJson() }));
+    suite.keep(engine);
+    const ready = engine.init({ catalog: '/catalog.json', dbName: `manual-${++db}`, backend: 'nonsense' as never });
+    await expect(ready).rejects.toMatchObject({ code: 'invalid_argument', field: 'backend' });
+    expect(await engine.track({ type: 'view', itemId: 'k3', time: T0 })).toMatchObject({ stored: true });
+    await expect(engine.recommend({ k: 3 })).rejects.toMatchObject({ code: 'not_ready', message: expect.not.stringMatching(/retr/) });
+  });
+
+  it('promises no retry for an invalid catalog given as an object, which cannot change', async () => {
+    const engine = new Engine(host({}));
+    suite.keep(engine);
+    await expect(engine.init({ catalog: { items: 5 } as never, dbName: `manual-${++db}` })).rejects.toMatchObject({ code: 'invalid_catalog', message: expect.not.stringMatching(/retr/) });
+    await expect(engine.recommend({ k: 3 })).rejects.toMatchObject({ code: 'not_ready', message: expect.not.stringMatching(/retr/) });
+  });
+
   it('validates recommend() and removeInterest() arguments', async () => {
     const { engine } = await start(host({ '/catalog.json': testCatalogJson() }));
     expect(await code(engine.recommend({ k: -1 }))).toBe('invalid_argument');

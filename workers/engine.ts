@@ -27,7 +27,7 @@ import { loadLifecycle } from './lifecycle-loader';
 import { SourceReaders } from './source-readers';
 import { StorageSlot } from './storage-slot';
 import { TfScorer } from './scorer';
-import { exactSimilarities, GPU_SWITCH_SHARE, int8Scoring, isTfjsBackend, kernelMs, rankWith, type Scoring } from './scoring';
+import { BACKEND_NAMES, exactSimilarities, GPU_SWITCH_SHARE, int8Scoring, isTfjsBackend, kernelMs, rankWith, type Scoring } from './scoring';
 import type { EngineStorage, NewEvent } from './storage';
 import type { TabCoordination } from './tabs';
 import { WriteQueue } from './write-queue';
@@ -140,6 +140,8 @@ export class Engine implements EngineApi {
   private readonly retired = new Set<TfScorer>();
   /** The catalog's own rules, parsed once per catalog. */
   private readonly catalogRules = new WeakMap<Catalog, { rules: Rule[]; errors: RuleError[] }>();
+  /** Whether a first catalog that failed is being retried in the background (a URL; an invalid object is not). */
+  private retrying = false;
   /** Ranking calls so far: the background GPU check waits for a quiet spell. */
   private rankingCalls = 0;
   /** The background GPU check, while one is pending or running (tests wait on it). */
@@ -186,15 +188,21 @@ export class Engine implements EngineApi {
     const t0 = performance.now();
     await this.base;
     const t1 = performance.now();
+    if (options.backend !== undefined && !BACKEND_NAMES.includes(options.backend)) {
+      const e = new LocalrecError('invalid_argument', `The \`backend\` option must be one of ${BACKEND_NAMES.join(', ')}, or left out; events are still recorded.`, 'backend');
+      this.catalogError = e.message;
+      throw e;
+    }
     let catalog: LoadedCatalog;
     try {
       catalog = await loadCatalog(options.catalog, this.slot.storage, this.host.fetch, this.now(), onProgress);
     } catch (e) {
       this.catalogError = message(e);
-      if (typeof options.catalog === 'string') void this.retryCatalog(options, onProgress);
-      throw e instanceof LocalrecError
-        ? new LocalrecError(e.code, `${e.message} No earlier catalog is cached on this device; localrec retries in the background and records events meanwhile.`, e.field)
-        : e;
+      // A URL may answer later; a catalog given as an object will not change.
+      this.retrying = typeof options.catalog === 'string';
+      if (this.retrying) void this.retryCatalog(options, onProgress);
+      const next = this.retrying ? 'localrec retries in the background and records events meanwhile' : 'localrec records events meanwhile';
+      throw e instanceof LocalrecError ? new LocalrecError(e.code, `${e.message} No earlier catalog is cached on this device; ${next}.`, e.field) : e;
     }
     const phases = { storage: t1 - t0, catalog: performance.now() - t1 } as Phases;
     const info = await this.loadAround(catalog, options, onProgress, phases);
@@ -437,7 +445,7 @@ export class Engine implements EngineApi {
   private async withCatalog(): Promise<Loaded> {
     this.alive();
     await this.started?.catch(() => undefined);
-    if (!this.loaded) throw new LocalrecError('not_ready', `The catalog is not loaded yet (${this.catalogError ?? 'loading'}); localrec keeps retrying.`);
+    if (!this.loaded) throw new LocalrecError('not_ready', `The catalog is not loaded yet (${this.catalogError ?? 'loading'})${this.retrying ? '; localrec keeps retrying' : ''}.`);
     return this.loaded;
   }
 

@@ -24,6 +24,9 @@ export type Scoring = { kind: 'int8'; scorer: Int8Scorer } | { kind: 'tfjs'; sco
  */
 export const GPU_SWITCH_SHARE = 0.5;
 
+/** Every backend a page may force (`EngineOptions.backend`). */
+export const BACKEND_NAMES: readonly BackendReport['name'][] = ['int8-wasm', 'int8-js', 'wasm', 'webgl', 'cpu'];
+
 export const isTfjsBackend = (name: string | undefined): name is 'webgl' | 'wasm' | 'cpu' => name === 'webgl' || name === 'wasm' || name === 'cpu';
 
 /** Our kernel on the catalog, with its start-up report: the time of one scoring pass (and why wasm was refused, if it was). */
