@@ -201,4 +201,21 @@ test.describe('the demo storefront', () => {
       await page.screenshot({ path: info.outputPath(`demo-product-${name}.png`) });
     });
   }
+
+  test("a returning shopper's category strip stays in that category, whatever they browsed before", async ({ page }) => {
+    await page.goto('/');
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+    // Interest elsewhere first: candles, strongly enough that they lead the shopper's own picks.
+    await page.evaluate(async (ids) => {
+      const { rec } = (window as unknown as { localrecDemo: { rec: { track(e: object): Promise<unknown> } } }).localrecDemo;
+      for (const itemId of ids) await rec.track({ type: 'view', itemId });
+    }, candles.slice(0, 6));
+    await page.getByRole('button', { name: 'Bags & purses', exact: true }).click();
+    await expect(page.locator('#category-strip')).toHaveAttribute('data-state', 'ready');
+    await expect(page.getByRole('list', { name: 'Picked for you in Bags & purses' })).toBeVisible();
+    const picks = await shown(page, '#category-strip');
+    expect(picks.length).toBeGreaterThan(0);
+    const metas = await page.evaluate((ids) => ids.map((id) => document.querySelector('#category-strip')!.shadowRoot!.querySelector(`[data-localrec-id="${id}"] [part="meta"]`)!.textContent), picks);
+    expect(metas.filter((meta) => !meta!.startsWith('Bags & purses'))).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@
  * </localrec-recommendations>
  * ```
  *
- * Three modes: `recommend()` (the default; `category` narrows and seeds it), `related(id)` with
+ * Three modes: `recommend()` (the default; `category` keeps it to that category and seeds it), `related(id)` with
  * `related-to="ID"` (a product page), and `rerank`, which re-orders the elements carrying
  * `data-localrec-id` that the page already rendered inside the tag. The strip is drawn in a shadow
  * root from the store's `<template>` (one copy per item, `data-field` elements filled) as a list
@@ -281,7 +281,11 @@ function elementClass(): CustomElementConstructor {
       const related = this.getAttribute('related-to');
       if (related) return rec.related(related, common);
       const category = this.getAttribute('category');
-      return rec.recommend(category ? { ...common, context: { ...this.options.context, category } } : common);
+      if (!category) return rec.recommend(common);
+      // The category narrows the strip (a filter rule of this call: a returning shopper's own
+      // interests elsewhere must not fill it) and seeds a new shopper's picks with its best sellers.
+      const rules = [...(this.options.rules ?? []), { type: 'filter' as const, where: { category } }];
+      return rec.recommend({ ...common, context: { ...this.options.context, category }, rules });
     }
 
     /** The page's own items inside the tag (outermost ones), in document order. */
