@@ -197,7 +197,7 @@ function elementClass(): CustomElementConstructor {
 
     set options(value: Partial<RecommendRequest>) {
       this.#options = value ?? {};
-      if (this.isConnected) this.#schedule();
+      if (this.isConnected) this.#schedule(0);
     }
 
     get renderItem(): RecommendationsElement['renderItem'] {
@@ -238,12 +238,17 @@ function elementClass(): CustomElementConstructor {
     }
 
     attributeChangedCallback(): void {
-      if (this.isConnected) this.#schedule();
+      if (this.isConnected) this.#schedule(0);
     }
 
-    #schedule(): void {
+    /**
+     * Re-ranks after `delay`: a quiet spell after profile changes (a burst of events ranks once),
+     * but at the end of this task after the page changed what the strip asks for (its attributes
+     * or options, often several in a row): the items shown until then answer another question.
+     */
+    #schedule(delay = UPDATE_QUIET_MS): void {
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => void this.refresh(), UPDATE_QUIET_MS);
+      this.#timer = setTimeout(() => void this.refresh(), delay);
     }
 
     get #placement(): string | undefined {
